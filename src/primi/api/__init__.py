@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja) for the portal and for scripts."""

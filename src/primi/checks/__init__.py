@@ -1,0 +1,1 @@
+"""Validation levels 0-3 on one submission and the report in Spanish and English."""

@@ -1,0 +1,1 @@
+"""Readers that turn submitted files into the canonical columnar frame."""

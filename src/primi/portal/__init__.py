@@ -1,0 +1,1 @@
+"""Public pages, their templates and the static code for charts and maps."""

@@ -1,0 +1,1 @@
+"""SDMX REST endpoints, message writers and content negotiation."""

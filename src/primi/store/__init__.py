@@ -1,0 +1,1 @@
+"""Series and observations with full revision history, publication state and queries."""

@@ -1,0 +1,14 @@
+"""Top-level URLs: localised public pages under /es/ and /en/, machine interfaces unprefixed."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("primi.portal.urls")),
+    prefix_default_language=True,
+)

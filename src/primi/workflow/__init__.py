@@ -1,0 +1,1 @@
+"""Institutions, roles, submissions' life cycle, release and audit."""
