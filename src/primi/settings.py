@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
-    "django_tasks.backends.database",
+    "django_tasks_db",
     "primi.standard",
     "primi.store",
     "primi.ingest",
@@ -128,7 +128,7 @@ STORAGES = {
 }
 MEDIA_ROOT = PRIMI_HOME / "uploads"
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 PRIMI_UPLOAD_MAX_BYTES = int(os.environ.get("PRIMI_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
 PRIMI_UPLOAD_MAX_ROWS = int(os.environ.get("PRIMI_UPLOAD_MAX_ROWS", "5000000"))
