@@ -1,0 +1,124 @@
+# PRIMI: the demo, the tests and the benchmarks (GNU make).
+#
+#   make demo    create .venv, install everything, load the standard and the demo data, serve
+#                the site on http://127.0.0.1:$(PORT)
+#   make test    lint, then the whole suite on SQLite and on a throwaway PostgreSQL 15
+#
+# Every install step runs only when its inputs changed (stamp files), so both are quick the
+# second time.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON_SYSTEM ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PRIMI_HOME ?= var
+PORT ?= 8000
+PYTEST_ARGS ?=
+LINT_PATHS := $(wildcard src tests benchmarks)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PO_FILES := $(wildcard src/primi/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: help demo test lint format bench install chromium messages clean distclean
+
+help:
+	@echo "make demo       install everything and serve the demo on http://127.0.0.1:$(PORT)"
+	@echo "make test       lint, then the whole suite on SQLite and on PostgreSQL 15"
+	@echo "make lint       ruff check and ruff format --check"
+	@echo "make format     ruff format and ruff check --fix"
+	@echo "make bench      run benchmarks/*.py on SQLite and on PostgreSQL 15"
+	@echo "make messages   compile the gettext catalogues"
+	@echo "make clean      remove caches, compiled catalogues and test results"
+	@echo "make distclean  also remove .venv, node_modules and $(PRIMI_HOME)"
+
+# --- installs ---------------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON_SYSTEM) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Babel's pure-Python compiler, so GNU gettext is not needed.
+%.mo: %.po | $(PY_STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+messages: $(MO_FILES)
+
+install: $(PY_STAMP) $(NODE_STAMP) $(MO_FILES)
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; \
+	fi
+
+# --- the demo ---------------------------------------------------------------------------------
+
+# Generated once and kept, so sessions survive a restart of the demo.
+$(PRIMI_HOME)/secret_key: | $(PY_STAMP)
+	mkdir -p $(PRIMI_HOME)
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+demo: install $(PRIMI_HOME)/secret_key
+	SECRET_KEY="$$(cat $(PRIMI_HOME)/secret_key)" PRIMI_HOME=$(PRIMI_HOME) \
+	  $(BIN)/primi demo --port $(PORT)
+
+# --- checks -----------------------------------------------------------------------------------
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+
+format: $(PY_STAMP)
+	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+
+# Everything runs even when an early step fails, so one run shows all failures; the exit
+# status is non-zero if any step failed (pytest's 5, "no tests collected", counts as failure).
+# Each run gets its own PRIMI_HOME in a temporary directory: the user's var/ is never touched.
+test: install chromium
+	@status=0; tmp=$$(mktemp -d /tmp/primi-test.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
+	echo "== lint"; \
+	$(MAKE) --no-print-directory lint || status=1; \
+	echo "== pytest on SQLite"; \
+	env -u DATABASE_URL PRIMI_HOME="$$tmp/sqlite" $(BIN)/pytest $(PYTEST_ARGS) \
+	  || { echo "== pytest on SQLite failed" >&2; status=1; }; \
+	echo "== pytest on PostgreSQL 15"; \
+	PRIMI_HOME="$$tmp/postgres" scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS) \
+	  || { echo "== pytest on PostgreSQL 15 failed" >&2; status=1; }; \
+	if [ $$status = 0 ]; then echo "== make test: all passed"; else echo "== make test: FAILED" >&2; fi; \
+	exit $$status
+
+bench: install
+	@shopt -s nullglob; files=(benchmarks/*.py); \
+	if [ $${#files[@]} = 0 ]; then echo "no benchmarks/*.py yet" >&2; exit 1; fi; \
+	status=0; tmp=$$(mktemp -d /tmp/primi-bench.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
+	export SECRET_KEY=benchmark-only-secret-key; \
+	for f in "$${files[@]}"; do \
+	  echo "== $$f on SQLite"; \
+	  env -u DATABASE_URL PRIMI_HOME="$$tmp/sqlite" $(BIN)/python "$$f" || status=1; \
+	  echo "== $$f on PostgreSQL 15"; \
+	  PRIMI_HOME="$$tmp/postgres" scripts/with-postgres $(BIN)/python "$$f" || status=1; \
+	done; \
+	exit $$status
+
+# --- cleaning ---------------------------------------------------------------------------------
+
+clean:
+	rm -rf test-results .pytest_cache .ruff_cache .hypothesis $(MO_FILES)
+	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) node_modules $(PRIMI_HOME)
