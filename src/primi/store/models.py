@@ -1,0 +1,77 @@
+"""The store's three tables: submissions, series and observation revisions.
+
+An `Observation` row is one revision of one value. Rows are only ever inserted: a new load adds
+revisions, and which revision is current at an instant follows from its submission's
+`published_at` (see `queries`).
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class Submission(models.Model):
+    """One load of one file by one provider: the unit that is drafted, then published."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "draft"
+        PUBLISHED = "published", "published"
+
+    provider = models.CharField(max_length=64, help_text="Institution id, e.g. GTM_IGM.")
+    dataflow = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, blank=True, default="")
+    row_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    notes = models.JSONField(default=dict, blank=True, help_text="Explanations, free form.")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.dataflow} {self.file_name} ({self.state})"
+
+
+class Series(models.Model):
+    """One SDMX series key with its dimension values and series-level attributes."""
+
+    key = models.CharField(max_length=255, unique=True)
+    freq = models.CharField(max_length=8)
+    ref_area = models.CharField(max_length=16)
+    indicator = models.CharField(max_length=32)
+    counterpart_area = models.CharField(max_length=16)
+    sex = models.CharField(max_length=8)
+    age = models.CharField(max_length=16)
+    pop_group = models.CharField(max_length=16)
+    dataflow = models.CharField(max_length=64)
+    unit_measure = models.CharField(max_length=16, null=True, blank=True)
+    unit_mult = models.SmallIntegerField(null=True, blank=True)
+    counting_basis = models.CharField(max_length=16, null=True, blank=True)
+    source_inst = models.CharField(max_length=64, null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+        indexes = [models.Index(fields=["ref_area", "indicator"], name="store_series_area_ind")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Observation(models.Model):
+    """One revision of the value of one series in one period; never updated, never deleted."""
+
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, db_index=False)
+    time_period = models.CharField(max_length=16)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    obs_value = models.FloatField(null=True, blank=True)
+    obs_status = models.CharField(max_length=4, null=True, blank=True)
+    conf_status = models.CharField(max_length=4, null=True, blank=True)
+    comment_obs = models.TextField(null=True, blank=True)
+    decimals = models.SmallIntegerField(null=True, blank=True)
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT)
+    source_row = models.BigIntegerField(help_text="1-based row number in the submitted file.")
+
+    class Meta:
+        indexes = [models.Index(fields=["series", "time_period"], name="store_obs_series_period")]
+
+    def __str__(self) -> str:
+        return f"{self.series_id} {self.time_period} rev {self.pk}"

@@ -1,0 +1,190 @@
+"""Public reads of the store: current values, values as of an instant, changes, history.
+
+Every public query returns only revisions of published submissions whose `published_at` is not
+after the instant asked about (now by default), so drafts and embargoed releases never leak.
+Results are lists of `Revision`, each carrying its provenance (submission, file, row, instant).
+
+The current revision of a (series, period) at instant T is the one whose submission was
+published last at or before T; on a tie the later-loaded revision (higher id) wins. The SQL uses
+ROW_NUMBER() over (series, period), which runs unchanged on SQLite and PostgreSQL.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from primi.standard.periods import canonical_period, period_bounds
+from primi.store.keys import KeyPattern, parse_key
+from primi.store.models import Submission
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One revision of one observation, with what is needed to trace it to its source."""
+
+    revision_id: int
+    series_key: str
+    time_period: str
+    obs_value: float | None
+    obs_status: str | None
+    conf_status: str | None
+    comment_obs: str | None
+    decimals: int | None
+    unit_measure: str | None
+    unit_mult: int | None
+    counting_basis: str | None
+    source_inst: str | None
+    submission_id: int
+    provider: str
+    file_name: str
+    source_row: int
+    published_at: dt.datetime | None
+
+
+_SELECT = """
+    o.id AS revision_id, se.key AS series_key, o.time_period AS time_period,
+    o.obs_value AS obs_value, o.obs_status AS obs_status, o.conf_status AS conf_status,
+    o.comment_obs AS comment_obs, o.decimals AS decimals, se.unit_measure AS unit_measure,
+    se.unit_mult AS unit_mult, se.counting_basis AS counting_basis, se.source_inst AS source_inst,
+    su.id AS submission_id, su.provider AS provider, su.file_name AS file_name,
+    o.source_row AS source_row, su.published_at AS published_at, o.period_start AS period_start
+"""
+_COLUMNS = [f.strip().split(" AS ")[1] for f in _SELECT.split(",")]
+_FROM = """
+    FROM store_observation o
+    JOIN store_submission su ON su.id = o.submission_id
+    JOIN store_series se ON se.id = o.series_id
+"""
+_DIMENSION_COLUMNS = {
+    "FREQ": "freq",
+    "REF_AREA": "ref_area",
+    "INDICATOR": "indicator",
+    "COUNTERPART_AREA": "counterpart_area",
+    "SEX": "sex",
+    "AGE": "age",
+    "POP_GROUP": "pop_group",
+}
+
+
+def current_values(
+    key_pattern: str | KeyPattern | None = None,
+    start_period: str | None = None,
+    end_period: str | None = None,
+    dataflow: str | None = None,
+    as_of: dt.datetime | None = None,
+) -> list[Revision]:
+    """The value of each matching observation as published at `as_of` (default: now)."""
+    where, params = _filters(key_pattern, start_period, end_period, dataflow)
+    where.append("su.published_at <= %s")
+    params.append(_instant(as_of))
+    columns = ", ".join(_COLUMNS)
+    sql = f"""
+        SELECT {columns} FROM (
+            SELECT {_SELECT}, ROW_NUMBER() OVER (
+                PARTITION BY o.series_id, o.time_period
+                ORDER BY su.published_at DESC, o.id DESC
+            ) AS rank_in_period
+            {_FROM}
+            WHERE {" AND ".join(where)}
+        ) ranked
+        WHERE rank_in_period = 1
+        ORDER BY series_key, period_start, time_period
+    """
+    return _fetch(sql, params)
+
+
+def changed_since(
+    since: dt.datetime,
+    key_pattern: str | KeyPattern | None = None,
+    start_period: str | None = None,
+    end_period: str | None = None,
+    dataflow: str | None = None,
+    until: dt.datetime | None = None,
+) -> list[Revision]:
+    """Revisions published after `since` and not after `until` (default: now), oldest first."""
+    where, params = _filters(key_pattern, start_period, end_period, dataflow)
+    where += ["su.published_at > %s", "su.published_at <= %s"]
+    params += [_instant(since), _instant(until)]
+    sql = f"""
+        SELECT {_SELECT} {_FROM} WHERE {" AND ".join(where)}
+        ORDER BY su.published_at, o.id
+    """
+    return _fetch(sql, params)
+
+
+def observation_history(
+    series_key: str, time_period: str, as_of: dt.datetime | None = None
+) -> list[Revision]:
+    """Every published revision of one observation, oldest first; the last one is current."""
+    sql = f"""
+        SELECT {_SELECT} {_FROM}
+        WHERE su.state = %s AND su.published_at <= %s AND se.key = %s AND o.time_period = %s
+        ORDER BY su.published_at, o.id
+    """
+    params = [
+        Submission.State.PUBLISHED,
+        _instant(as_of),
+        series_key,
+        canonical_period(time_period),
+    ]
+    return _fetch(sql, params)
+
+
+def draft_values(submission: Submission | int) -> list[Revision]:
+    """All revisions of one submission whatever its state: the submitter's own view only."""
+    pk = submission if isinstance(submission, int) else submission.pk
+    sql = f"SELECT {_SELECT} {_FROM} WHERE o.submission_id = %s ORDER BY o.source_row, o.id"
+    return _fetch(sql, [pk])
+
+
+def _filters(
+    key_pattern: str | KeyPattern | None,
+    start_period: str | None,
+    end_period: str | None,
+    dataflow: str | None,
+) -> tuple[list[str], list]:
+    where = ["su.state = %s"]
+    params: list = [Submission.State.PUBLISHED]
+    pattern = key_pattern if isinstance(key_pattern, KeyPattern) else parse_key(key_pattern)
+    for dimension, codes in pattern.constraints().items():
+        where.append(f"se.{_DIMENSION_COLUMNS[dimension]} IN ({', '.join(['%s'] * len(codes))})")
+        params.extend(codes)
+    if start_period:
+        where.append("o.period_end >= %s")
+        params.append(period_bounds(start_period)[0])
+    if end_period:
+        where.append("o.period_start <= %s")
+        params.append(period_bounds(end_period)[1])
+    if dataflow:
+        where.append("se.dataflow = %s")
+        params.append(dataflow)
+    return where, params
+
+
+def _instant(value: dt.datetime | None) -> object:
+    if value is None:
+        value = timezone.now()
+    elif timezone.is_naive(value):
+        raise ValueError("instants must be timezone-aware")
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _aware(value: object) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return value
+    parsed = parse_datetime(value) if isinstance(value, str) else value
+    return timezone.make_aware(parsed, dt.UTC) if timezone.is_naive(parsed) else parsed
+
+
+def _fetch(sql: str, params: list) -> list[Revision]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    published = _COLUMNS.index("published_at")
+    return [
+        Revision(*row[:published], _aware(row[published]))  # period_start is only for ordering
+        for row in rows
+    ]
