@@ -1,8 +1,11 @@
 """Read SDMX-CSV 1.0 and 2.0 data files into the canonical frame.
 
-pyarrow.csv does the parsing rather than pysdmx: on a 1M-row file pysdmx (pandas, every cell
-turned into a Python string, a groupby per dataflow) is several times slower and silently drops
-`ACTION=D` rows mixed with others, while this reader keeps every row's number for the report.
+pyarrow.csv does the parsing rather than pysdmx. Measured on a 1M-row SDMX-CSV 1.0 file (63 MB,
+this machine): pysdmx `read_sdmx` took 1.3-1.6 s to give all-text pandas columns, against
+0.2-0.4 s for pyarrow.csv to parse and 0.7-1.1 s for this whole reader (periods canonical, numbers
+checked, frame conformed). pysdmx also drops `ACTION=D` rows silently when mixed with others and
+reports no data row numbers, which the submitter's report needs.
+
 Per-value work (periods, labels) runs on the distinct values only and is spread back through
 dictionary indices, so the cost does not grow with a Python loop per row.
 """
