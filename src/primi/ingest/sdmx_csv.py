@@ -159,7 +159,7 @@ def _detect_version(name: str, header: list[str]) -> Literal["1.0", "2.0"]:
     )
 
 
-def _parse(path: Path, header: list[str]) -> pa.Table:
+def _parse(path: Path, header: list[str], use_threads: bool = True) -> pa.Table:
     bad_rows: list[pacsv.InvalidRow] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -169,7 +169,9 @@ def _parse(path: Path, header: list[str]) -> pa.Table:
     try:
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+            read_options=pacsv.ReadOptions(
+                column_names=header, skip_rows=1, use_threads=use_threads
+            ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, invalid_row_handler=on_invalid
             ),
@@ -196,15 +198,18 @@ def _parse(path: Path, header: list[str]) -> pa.Table:
         ) from None
     if bad_rows:
         first = bad_rows[0]
+        if first.number is None and use_threads:
+            # Parallel parsing does not know row numbers; read again in one thread to name it.
+            return _parse(path, header, use_threads=False)
+        # The parser counts the header as row 1; the report counts data rows from 1.
         row = first.number - 1 if first.number is not None else None
         raise _error(
             path.name,
             "L0_COLUMN_COUNT",
             f"La fila tiene {first.actual_columns} columnas y el encabezado "
-            f"{first.expected_columns} "
-            f"({len(bad_rows)} filas así).",
-            f"The row has {first.actual_columns} columns and the header {first.expected_columns} "
-            f"({len(bad_rows)} such rows).",
+            f"{first.expected_columns} ({len(bad_rows)} filas así).",
+            f"The row has {first.actual_columns} columns and the header "
+            f"{first.expected_columns} ({len(bad_rows)} such rows).",
             row=row,
         )
     return table
