@@ -1,1 +1,1 @@
-"""The regional standard: code lists, indicators, the DSD, dataflows and rules, kept as data files."""
+"""The regional standard: code lists, indicators, DSD, dataflows and rules, kept as data."""

@@ -175,7 +175,8 @@ def standard_from_artefacts(contents: dict[Key, dict[str, Any]]) -> Standard:
             for df_id, c in of_kind(DATAFLOW)
         ),
         hierarchies=tuple(
-            Hierarchy(id=h_id, **{**c, "parts": tuple(c["parts"])}) for h_id, c in of_kind(HIERARCHY)
+            Hierarchy(id=h_id, **{**c, "parts": tuple(c["parts"])})
+            for h_id, c in of_kind(HIERARCHY)
         ),
         sources=indicator_set["sources"],
         agency_codes=code_map["agencies"],

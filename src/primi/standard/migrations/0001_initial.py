@@ -4,31 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Artefact',
+            name="Artefact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('agency', models.CharField(max_length=32)),
-                ('artefact_id', models.CharField(max_length=64)),
-                ('version', models.CharField(max_length=16)),
-                ('major', models.PositiveIntegerField()),
-                ('minor', models.PositiveIntegerField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('content', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32)),
+                ("agency", models.CharField(max_length=32)),
+                ("artefact_id", models.CharField(max_length=64)),
+                ("version", models.CharField(max_length=16)),
+                ("major", models.PositiveIntegerField()),
+                ("minor", models.PositiveIntegerField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("content", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['kind', 'artefact_id', 'major', 'minor'],
-                'indexes': [models.Index(fields=['kind', 'artefact_id', 'major', 'minor'], name='standard_ar_kind_838e33_idx')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'artefact_id', 'version'), name='standard_artefact_version_unique')],
+                "ordering": ["kind", "artefact_id", "major", "minor"],
+                "indexes": [
+                    models.Index(
+                        fields=["kind", "artefact_id", "major", "minor"],
+                        name="standard_ar_kind_838e33_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "artefact_id", "version"),
+                        name="standard_artefact_version_unique",
+                    )
+                ],
             },
         ),
     ]
