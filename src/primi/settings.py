@@ -76,6 +76,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "primi.portal.context_processors.synthetic_data",
+                "primi.portal.context_processors.language_links",
             ],
         },
     },

@@ -1,0 +1,129 @@
+"""The real site in a real browser: pages render, nothing fails, nothing leaves the site."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, Request
+
+from primi.demo import DEMO_PROVIDER
+from primi.store.models import Submission
+from primi.store.publication import publish_submission
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@dataclass
+class Watch:
+    """What a page did: console errors, uncaught exceptions, requests to other hosts."""
+
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def check(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.foreign == [], self.foreign
+        assert self.failed == [], self.failed
+
+
+@pytest.fixture
+def watch(page: Page) -> Iterator[Watch]:
+    seen = Watch()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            seen.errors.append(message.text)
+
+    def on_request(request: Request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS:
+            seen.foreign.append(request.url)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    page.on("request", on_request)
+    page.on("requestfailed", lambda request: seen.failed.append(request.url))
+    yield seen
+
+
+@pytest.fixture
+def demo_published() -> None:
+    submission = Submission.objects.create(
+        provider=DEMO_PROVIDER, dataflow="DF_MIGRATION", file_name="demo.csv"
+    )
+    publish_submission(submission)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("es", "Estadísticas migratorias oficiales de México, Centroamérica y el Caribe"),
+        ("en", "Official migration statistics of Mexico, Central America and the Caribbean"),
+    ],
+)
+def test_home_page(
+    page: Page, live_server, watch: Watch, results_dir: Path, language: str, heading: str
+) -> None:
+    response = page.goto(f"{live_server.url}/{language}/")
+    assert response is not None and response.status == 200
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("h1").inner_text() == heading
+    assert page.locator(".language-switch a").count() == 3
+    assert page.locator("#synthetic-banner").count() == 0
+    header_colour = page.locator(".site-header").evaluate(
+        "e => getComputedStyle(e).backgroundColor"
+    )
+    assert header_colour == "rgb(11, 79, 108)", "the stylesheet was not applied"
+    page.screenshot(path=results_dir / f"home-{language}.png", full_page=True)
+    watch.check()
+
+
+@pytest.mark.usefixtures("demo_published")
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_banner_on_phone(
+    page: Page, live_server, watch: Watch, results_dir: Path, language: str
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/{language}/")
+    page.wait_for_load_state("networkidle")
+    banner = page.locator("#synthetic-banner")
+    assert banner.is_visible()
+    box = banner.bounding_box()
+    assert box is not None and box["y"] == 0, "the banner is the first thing on the page"
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 390, "the page scrolls sideways on a phone"
+    page.screenshot(path=results_dir / f"home-{language}-phone-banner.png", full_page=True)
+    watch.check()
+
+
+def test_language_switch_and_skip_link(page: Page, live_server, watch: Watch) -> None:
+    page.goto(f"{live_server.url}/es/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("e => e === document.activeElement")
+    assert skip.bounding_box()["y"] >= 0, "the focused skip link is on screen"
+    page.locator(".language-switch a[hreflang=en]").click()
+    page.wait_for_url(f"{live_server.url}/en/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    watch.check()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "vendor/vega/vega.min.js",
+        "vendor/vega-lite/vega-lite.min.js",
+        "vendor/vega-embed/vega-embed.min.js",
+        "vendor/world-atlas/countries-50m.json",
+        "vendor/htmx/htmx.min.js",
+    ],
+)
+def test_vendor_files_served(page: Page, live_server, path: str) -> None:
+    response = page.request.get(f"{live_server.url}/static/{path}")
+    assert response.status == 200
