@@ -1,6 +1,7 @@
 """Versions of the standard's artefacts: rows are only ever added, never changed."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class Artefact(models.Model):
@@ -14,7 +15,7 @@ class Artefact(models.Model):
     minor = models.PositiveIntegerField()
     content_hash = models.CharField(max_length=64)
     content = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from primi.standard.artefacts import Key, artefacts_of, content_hash, standard_from_artefacts
 from primi.standard.catalogue import Standard, load_standard
@@ -23,6 +24,7 @@ FIRST_VERSION = (1, 0)
 def sync_standard(std: Standard | None = None) -> list[Artefact]:
     """Store a new version of every artefact whose content changed; return the rows created."""
     std = std or load_standard()
+    now = timezone.now()  # one instant per sync, so "as of" never sees half a sync
     created = []
     for (kind, artefact_id), content in artefacts_of(std).items():
         digest = content_hash(content)
@@ -40,6 +42,7 @@ def sync_standard(std: Standard | None = None) -> list[Artefact]:
                 minor=minor,
                 content_hash=digest,
                 content=content,
+                created_at=now,
             )
         )
     return created
