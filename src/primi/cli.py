@@ -1,0 +1,196 @@
+"""The `primi` command: run the demo, serve the site, load and export data, keep the standard.
+
+Each verb is a thin shell over a function of the app that owns the work; this module only parses
+arguments, sets Django up, shows progress and turns known errors into a message and exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_NOTHING_LOADED, EXIT_USAGE = 0, 1, 2
+
+
+def _primi_home() -> Path:
+    return Path(os.environ.get("PRIMI_HOME", "var")).resolve()
+
+
+def _ensure_secret_key(create: bool) -> None:
+    """Take SECRET_KEY from the environment, else from the file the demo wrote in PRIMI_HOME."""
+    if os.environ.get("SECRET_KEY"):
+        return
+    key_file = _primi_home() / "secret_key"
+    if not key_file.exists() and create:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    if key_file.exists():
+        os.environ["SECRET_KEY"] = key_file.read_text().strip()
+        return
+    raise SystemExit(
+        "SECRET_KEY is not set: export it, or run `primi demo` once to create one in PRIMI_HOME."
+    )
+
+
+def _setup_django(create_key: bool = False) -> None:
+    _ensure_secret_key(create_key)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primi.settings")
+    _primi_home().mkdir(parents=True, exist_ok=True)
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _serve(port: int) -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"PRIMI: http://127.0.0.1:{port}/  (Ctrl+C to stop)", flush=True)
+    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup_django(create_key=True)
+    _migrate()
+    from primi.demo.loading import load_demo
+    from primi.standard.versions import sync_standard
+
+    created = sync_standard()
+    print(f"Standard: {len(created)} new artefact version(s).")
+    summary = load_demo(progress=True)
+    print(summary)
+    if not args.no_serve:
+        _serve(args.port)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    _serve(args.port)
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from primi.workflow.submission_file import SubmissionError, submit_file
+
+    try:
+        result = submit_file(
+            Path(args.file),
+            provider=args.provider,
+            dry_run=args.dry_run,
+            publish=args.publish,
+            lang=args.lang,
+        )
+    except SubmissionError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return EXIT_NOTHING_LOADED
+    print(result.summary(args.lang))
+    return EXIT_OK if result.loaded else EXIT_NOTHING_LOADED
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from primi.sdmx.export import ExportError, export_flow
+
+    try:
+        n = export_flow(args.flow, fmt=args.format, as_of=args.as_of, out=args.file)
+    except ExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    if args.file:
+        print(f"{n} observations written to {args.file}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_standard_check(args: argparse.Namespace) -> int:
+    from primi.standard.catalogue import load_standard
+    from primi.standard.integrity import check_standard
+
+    problems = check_standard(load_standard())
+    for p in problems:
+        print(f"{p.severity}\t{p.code}\t{p.where}\t{p.message(args.lang)}")
+    errors = [p for p in problems if p.severity == "error"]
+    print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s).")
+    return 1 if errors else EXIT_OK
+
+
+def cmd_standard_export(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from primi.standard.structure_message import export_structures
+
+    export_structures(Path(args.file))
+    print(f"Structure message written to {args.file}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="primi",
+        description="PRIMI: regional platform for official migration statistics.",
+    )
+    parser.add_argument("--lang", choices=["es", "en"], default=os.environ.get("PRIMI_LANG", "es"),
+                        help="language of messages (default: es, or PRIMI_LANG)")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    p = verbs.add_parser("demo", help="create the database, load the standard and demo data, serve")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    p.add_argument("--no-serve", action="store_true", help="load everything, then stop")
+    p.set_defaults(func=cmd_demo)
+
+    p = verbs.add_parser("serve", help="serve the site on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    p.set_defaults(func=cmd_serve)
+
+    p = verbs.add_parser("load", help="check and load a data file (SDMX-CSV 1.0 or 2.0)")
+    p.add_argument("file", metavar="FILE", help="the file to load")
+    p.add_argument("--provider", required=True, metavar="INSTITUTION",
+                   help="id of the providing institution, e.g. GTM_IGM")
+    p.add_argument("--dry-run", action="store_true", help="check only; change nothing")
+    p.add_argument("--publish", action="store_true", help="publish the revision at once")
+    p.set_defaults(func=cmd_load)
+
+    p = verbs.add_parser("export", help="write a dataflow's published data")
+    p.add_argument("--flow", required=True, metavar="DF_ID", help="dataflow id, e.g. DF_FLOWS")
+    p.add_argument("--format", default="sdmx-csv", choices=["sdmx-csv"], help="output format")
+    p.add_argument("--as-of", metavar="T", help="the data as published at this ISO timestamp")
+    p.add_argument("file", metavar="FILE", nargs="?", help="output file (default: stdout)")
+    p.set_defaults(func=cmd_export)
+
+    p = verbs.add_parser("standard", help="check or export the regional standard")
+    standard = p.add_subparsers(dest="standard_verb", required=True, metavar="ACTION")
+    s = standard.add_parser("check", help="report broken references and missing translations")
+    s.set_defaults(func=cmd_standard_check)
+    s = standard.add_parser("export", help="write every structure as one SDMX-ML 2.1 message")
+    s.add_argument("file", metavar="FILE", help="output file")
+    s.set_defaults(func=cmd_standard_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `primi` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
