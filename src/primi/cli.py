@@ -85,21 +85,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
+    from tqdm import tqdm
+
     from primi.workflow.submission_file import SubmissionError, submit_file
 
-    try:
-        result = submit_file(
-            Path(args.file),
-            provider=args.provider,
-            dry_run=args.dry_run,
-            publish=args.publish,
-            lang=args.lang,
-        )
-    except SubmissionError as exc:
-        print(exc.message(args.lang), file=sys.stderr)
-        return EXIT_NOTHING_LOADED
+    with tqdm(desc="Load", unit=" obs", disable=None) as bar:
+
+        def advance(rows: int) -> None:
+            bar.update(rows - bar.n)
+
+        try:
+            result = submit_file(
+                Path(args.file),
+                provider=args.provider,
+                dry_run=args.dry_run,
+                publish=args.publish,
+                progress=advance,
+            )
+        except SubmissionError as exc:
+            bar.close()
+            print(exc.message(args.lang), file=sys.stderr)
+            return EXIT_NOTHING_LOADED
     print(result.summary(args.lang))
-    return EXIT_OK if result.loaded else EXIT_NOTHING_LOADED
+    return EXIT_OK if result.loaded or (args.dry_run and not result.errors) else EXIT_NOTHING_LOADED
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -123,7 +131,8 @@ def cmd_standard_check(args: argparse.Namespace) -> int:
 
     problems = check_standard(load_standard())
     for p in problems:
-        print(f"{p.severity}\t{p.code}\t{p.where}\t{p.message(args.lang)}")
+        message = p.message_es if args.lang == "es" else p.message_en
+        print(f"{p.severity}\t{p.code}\t{p.where}\t{message}")
     errors = [p for p in problems if p.severity == "error"]
     print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s).")
     return 1 if errors else EXIT_OK
@@ -144,8 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="primi",
         description="PRIMI: regional platform for official migration statistics.",
     )
-    parser.add_argument("--lang", choices=["es", "en"], default=os.environ.get("PRIMI_LANG", "es"),
-                        help="language of messages (default: es, or PRIMI_LANG)")
+    parser.add_argument(
+        "--lang",
+        choices=["es", "en"],
+        default=os.environ.get("PRIMI_LANG", "es"),
+        help="language of messages (default: es, or PRIMI_LANG)",
+    )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     p = verbs.add_parser("demo", help="create the database, load the standard and demo data, serve")
@@ -159,8 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("load", help="check and load a data file (SDMX-CSV 1.0 or 2.0)")
     p.add_argument("file", metavar="FILE", help="the file to load")
-    p.add_argument("--provider", required=True, metavar="INSTITUTION",
-                   help="id of the providing institution, e.g. GTM_IGM")
+    p.add_argument(
+        "--provider",
+        required=True,
+        metavar="INSTITUTION",
+        help="id of the providing institution, e.g. GTM_IGM",
+    )
     p.add_argument("--dry-run", action="store_true", help="check only; change nothing")
     p.add_argument("--publish", action="store_true", help="publish the revision at once")
     p.set_defaults(func=cmd_load)

@@ -21,7 +21,9 @@ from primi.standard.population import WPP_REVISION, population
 
 SEED = 20_190_601
 FIRST_YEAR = 2015
-COMMENT = "Dato sintético de demostración, no oficial | Synthetic demonstration figure, not official"
+COMMENT = (
+    "Dato sintético de demostración, no oficial | Synthetic demonstration figure, not official"
+)
 DEMO_AGGREGATES = ("RCM", "PRIMI")
 COUNTERPART_POOL = (
     "USA", "MEX", "GTM", "HND", "SLV", "NIC", "CRI", "PAN", "COL", "VEN", "CUB", "HTI", "DOM",
@@ -239,7 +241,11 @@ def _derived(std: Standard, annual: dict[tuple[str, str], np.ndarray], last_year
             if src != source:
                 continue
             pops = np.array([population(ref, int(y)) for y in years])
-            key = {d: "_T" for d in DIMENSIONS} | {"FREQ": "A", "REF_AREA": ref, "INDICATOR": ind.id}
+            key = {d: "_T" for d in DIMENSIONS} | {
+                "FREQ": "A",
+                "REF_AREA": ref,
+                "INDICATOR": ind.id,
+            }
             attrs = {"UNIT_MEASURE": ind.unit, "UNIT_MULT": 0, "SOURCE_INST": "PRIMI",
                      "DECIMALS": 2, "COMMENT_OBS": note}  # fmt: skip
             out.add(key, years, np.round(totals / pops * factor, 2), attrs)
