@@ -127,3 +127,18 @@ def test_language_switch_and_skip_link(page: Page, live_server, watch: Watch) ->
 def test_vendor_files_served(page: Page, live_server, path: str) -> None:
     response = page.request.get(f"{live_server.url}/static/{path}")
     assert response.status == 200
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.usefixtures("demo_published")
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_home_page_has_no_accessibility_violations(page: Page, live_server, language: str) -> None:
+    page.goto(f"{live_server.url}/{language}/")
+    page.add_script_tag(path=AXE)
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})"
+    )
+    violations = [(v["id"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]
+    assert violations == []
