@@ -265,7 +265,7 @@ def _plant_defects(table: pa.Table) -> pa.Table:
             if what == "sex_parts_exceed_total" and at_period and is_total:
                 if cols["SEX"][i] == "F":
                     cols["OBS_VALUE"][i] += 37
-            elif what == "outlier_spike" and at_period and is_total and cols["SEX"][i] == "_T":
+            elif what == "outlier_spike" and at_period:
                 cols["OBS_VALUE"][i] *= 8
             elif what == "missing_month" and at_period:
                 drop.add(i)
