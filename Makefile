@@ -88,11 +88,9 @@ format: $(PY_STAMP)
 # Everything runs even when an early step fails, so one run shows all failures; the exit
 # status is non-zero if any step failed (pytest's 5, "no tests collected", counts as failure).
 # Each run gets its own PRIMI_HOME in a temporary directory: the user's var/ is never touched.
-# pytest-django sets Django up before tests/conftest.py is read, so SECRET_KEY is given here.
 test: install chromium
 	@status=0; tmp=$$(mktemp -d /tmp/primi-test.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
 	mkdir -p "$$tmp/sqlite/static" "$$tmp/postgres/static"; \
-	export SECRET_KEY=test-only-secret-key-not-for-production DJANGO_ALLOW_ASYNC_UNSAFE=true; \
 	echo "== lint"; \
 	$(MAKE) --no-print-directory lint || status=1; \
 	echo "== pytest on SQLite"; \
