@@ -8,14 +8,15 @@ per row. Any exception inside `load_frame` rolls the whole load back.
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.db import connection, transaction
+from psycopg.copy import QueuedLibpqWriter
 
 from primi.standard.frame import (
     DIMENSIONS,
@@ -107,19 +108,25 @@ def load_frame(
             row_count=rows,
         )
         ids, created = _resolve_series(prepared)
-        series_id = pa.array(ids[prepared.key_index], pa.int64())
-        write = _copy_chunk if connection.vendor == "postgresql" else _executemany_chunk
-        done = 0
-        for number, (start, length) in enumerate(_chunks(rows), start=1):
-            write(
-                series_id.slice(start, length),
-                {name: col.slice(start, length) for name, col in prepared.columns.items()},
-                submission.pk,
-            )
-            done += length
-            after_chunk(number, done)
-            if progress is not None:
-                progress(done)
+        observations = pa.table(
+            {
+                "series_id": pa.array(ids[prepared.key_index], pa.int64()),
+                **{name: prepared.columns[name] for name in OBSERVATION_COLUMNS[1:9]},
+                "submission_id": pa.repeat(pa.scalar(submission.pk, pa.int64()), rows),
+                "source_row": prepared.columns["source_row"],
+            }
+        )
+        before = _max_observation_id()
+        with _observation_writer() as write:
+            for number, (start, length) in enumerate(_chunks(rows), start=1):
+                write(observations.slice(start, length))
+                after_chunk(number, start + length)
+                if progress is not None:
+                    progress(start + length)
+        if rows:
+            submission.first_observation_id = before + 1
+            submission.last_observation_id = _max_observation_id()
+            submission.save(update_fields=["first_observation_id", "last_observation_id"])
         if publish:
             publish_submission(submission, at=published_at)
     return LoadResult(submission, rows, created, len(prepared.keys) - created)
@@ -166,17 +173,32 @@ def _resolve_series(prepared: _Prepared) -> tuple[np.ndarray, int]:
         found = _series_ids(cursor, prepared.keys)
         missing = [row for row in prepared.series_rows if row[0] not in found]
         if missing:
-            placeholders = ", ".join(["%s"] * len(SERIES_COLUMNS))
-            cursor.executemany(
-                f"INSERT INTO store_series ({', '.join(SERIES_COLUMNS)}) VALUES ({placeholders})",
-                missing,
-            )
+            columns = ", ".join(SERIES_COLUMNS)
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY store_series ({columns}) FROM STDIN") as copy:
+                    for row in missing:
+                        copy.write_row(row)
+            else:
+                placeholders = ", ".join(["%s"] * len(SERIES_COLUMNS))
+                cursor.executemany(
+                    f"INSERT INTO store_series ({columns}) VALUES ({placeholders})", missing
+                )
             found.update(_series_ids(cursor, [row[0] for row in missing]))
     ids = np.fromiter((found[k] for k in prepared.keys), dtype=np.int64, count=len(prepared.keys))
     return ids, len(missing)
 
 
+def _max_observation_id() -> int:
+    """Ids only grow, so a load's revisions lie between the maxima before and after it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(id) FROM store_observation")
+        return cursor.fetchone()[0] or 0
+
+
 def _series_ids(cursor, keys: list[str]) -> dict[str, int]:
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT key, id FROM store_series WHERE key = ANY(%s)", [keys])
+        return dict(cursor.fetchall())
     found: dict[str, int] = {}
     for start in range(0, len(keys), KEY_LOOKUP_BATCH):
         batch = keys[start : start + KEY_LOOKUP_BATCH]
@@ -188,43 +210,36 @@ def _series_ids(cursor, keys: list[str]) -> dict[str, int]:
     return found
 
 
-def _executemany_chunk(series_id: pa.Array, columns: dict[str, pa.Array], submission: int) -> None:
-    """SQLite: one executemany on the raw sqlite3 connection, inside Django's transaction."""
-    values = [
-        series_id.to_pylist(),
-        columns["time_period"].to_pylist(),
-        pc.cast(columns["period_start"], pa.string()).to_pylist(),
-        pc.cast(columns["period_end"], pa.string()).to_pylist(),
-        columns["obs_value"].to_pylist(),
-        columns["obs_status"].to_pylist(),
-        columns["conf_status"].to_pylist(),
-        columns["comment_obs"].to_pylist(),
-        columns["decimals"].to_pylist(),
-        repeat(submission),
-        columns["source_row"].to_pylist(),
-    ]
-    sql = (
-        f"INSERT INTO store_observation ({', '.join(OBSERVATION_COLUMNS)}) "
-        f"VALUES ({', '.join(['?'] * len(OBSERVATION_COLUMNS))})"
-    )
-    connection.connection.executemany(sql, zip(*values, strict=False))
+@contextmanager
+def _observation_writer() -> Iterator[Callable[[pa.Table], None]]:
+    """A function that appends a chunk of observation rows: COPY or executemany."""
+    columns = ", ".join(OBSERVATION_COLUMNS)
+    if connection.vendor == "postgresql":
+        sql = f"COPY store_observation ({columns}) FROM STDIN WITH (FORMAT csv)"
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+                yield lambda chunk: copy.write(_csv(chunk))
+    else:
+        sql = f"INSERT INTO store_observation ({columns}) VALUES ({', '.join(['?'] * 11)})"
+        yield lambda chunk: connection.connection.executemany(sql, _tuples(chunk))
 
 
-def _copy_chunk(series_id: pa.Array, columns: dict[str, pa.Array], submission: int) -> None:
-    """PostgreSQL: COPY in CSV written by Arrow (nulls unquoted-empty, strings quoted)."""
-    chunk = pa.table(
-        {
-            "series_id": series_id,
-            **{name: columns[name] for name in OBSERVATION_COLUMNS[1:9]},
-            "submission_id": pa.repeat(pa.scalar(submission, pa.int64()), len(series_id)),
-            "source_row": columns["source_row"],
-        }
-    )
+def _csv(chunk: pa.Table) -> memoryview:
+    """CSV as COPY reads it: nulls unquoted and empty, strings always quoted, ISO dates."""
     buffer = io.BytesIO()
     pacsv.write_csv(chunk, buffer, pacsv.WriteOptions(include_header=False))
-    sql = f"COPY store_observation ({', '.join(OBSERVATION_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        copy.write(buffer.getbuffer())
+    return buffer.getbuffer()
+
+
+def _tuples(chunk: pa.Table) -> Iterator[tuple]:
+    """Rows as sqlite3 binds them; dates as the ISO text Django stores on SQLite."""
+    columns = []
+    for column in chunk.columns:
+        if column.type == pa.date32():
+            column = pc.cast(column, pa.string())
+        columns.append(column.to_pylist())
+    return zip(*columns, strict=True)
 
 
 def _chunks(rows: int) -> Iterator[tuple[int, int]]:

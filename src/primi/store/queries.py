@@ -58,6 +58,13 @@ _FROM = """
     JOIN store_submission su ON su.id = o.submission_id
     JOIN store_series se ON se.id = o.series_id
 """
+# From chosen submissions to their revisions through the primary key (see models.Submission).
+_FROM_SUBMISSIONS = """
+    FROM store_submission su
+    JOIN store_observation o ON o.id BETWEEN su.first_observation_id AND su.last_observation_id
+        AND o.submission_id = su.id
+    JOIN store_series se ON se.id = o.series_id
+"""
 _DIMENSION_COLUMNS = {
     "FREQ": "freq",
     "REF_AREA": "ref_area",
@@ -109,7 +116,7 @@ def changed_since(
     where += ["su.published_at > %s", "su.published_at <= %s"]
     params += [_instant(since), _instant(until)]
     sql = f"""
-        SELECT {_SELECT} {_FROM} WHERE {" AND ".join(where)}
+        SELECT {_SELECT} {_FROM_SUBMISSIONS} WHERE {" AND ".join(where)}
         ORDER BY su.published_at, o.id
     """
     return _fetch(sql, params)
@@ -136,7 +143,7 @@ def observation_history(
 def draft_values(submission: Submission | int) -> list[Revision]:
     """All revisions of one submission whatever its state: the submitter's own view only."""
     pk = submission if isinstance(submission, int) else submission.pk
-    sql = f"SELECT {_SELECT} {_FROM} WHERE o.submission_id = %s ORDER BY o.source_row, o.id"
+    sql = f"SELECT {_SELECT} {_FROM_SUBMISSIONS} WHERE su.id = %s ORDER BY o.source_row, o.id"
     return _fetch(sql, [pk])
 
 
