@@ -204,10 +204,10 @@ def baseline_postgresql(rows: pa.Table, chunk: int) -> float:
         pacsv.write_csv(rows.slice(start, chunk), buffer, pacsv.WriteOptions(include_header=False))
         payloads.append(buffer.getvalue())
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        with cursor.cursor.copy("COPY bench_bare_observation FROM STDIN WITH (FORMAT csv)") as copy:
-            for payload in payloads:
-                copy.write(payload)
+    sql = "COPY bench_bare_observation FROM STDIN WITH (FORMAT csv)"
+    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for payload in payloads:
+            copy.write(payload)
     return time.perf_counter() - started
 
 
