@@ -139,3 +139,35 @@ def test_publication_only_moves_forward(make_frame):
     publish_submission(b, at=T0)
     b.refresh_from_db()
     assert b.state == "published" and b.published_at == T0
+
+
+@pytest.mark.django_db
+def test_series_attributes_stay_and_differences_are_reported(make_frame):
+    _load(make_frame([(GTM, "2023-01", 1.0)], UNIT_MEASURE="EV", UNIT_MULT=0))
+    same = _load(make_frame([(GTM, "2023-02", 1.0)], UNIT_MEASURE="EV", UNIT_MULT=0))
+    assert same.series_attributes_kept == ()
+    other = _load(make_frame([(GTM, "2023-03", 1.0), (MEX, "2023-03", 2.0)], UNIT_MEASURE="PS"))
+    assert other.series_attributes_kept == (GTM,)
+    assert Series.objects.get(key=GTM).unit_measure == "EV"
+    assert Series.objects.get(key=MEX).unit_measure == "PS"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_publication_undoes_the_whole_load(make_frame, fingerprint):
+    _load(make_frame([(GTM, "2023-01", 1.0)]), publish=True, published_at=T0)
+    before = fingerprint()
+    with pytest.raises(PublicationError):
+        _load(make_frame([(MEX, "2023-01", 2.0)]), publish=True, published_at=T0 - T0.resolution)
+    assert fingerprint() == before
+
+
+@pytest.mark.django_db
+def test_revisions_of_a_submission_lie_in_its_id_range(make_frame):
+    a = _load(make_frame([(GTM, "2023-01", 1.0), (MEX, "2023-01", 2.0)])).submission
+    empty = _load(make_frame([])).submission
+    b = _load(make_frame([(GTM, "2023-01", 3.0)])).submission
+    for sub in (a, b):
+        ids = list(Observation.objects.filter(submission=sub).values_list("id", flat=True))
+        assert (min(ids), max(ids)) == (sub.first_observation_id, sub.last_observation_id)
+    assert empty.first_observation_id is None and draft_values(empty) == []
+    assert [r.obs_value for r in draft_values(b)] == [3.0]

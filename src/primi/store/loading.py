@@ -69,12 +69,18 @@ def after_chunk(chunk_number: int, rows_done: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """What a load did: the submission it created, rows written, series created and reused."""
+    """What a load did: the submission it created, rows written, series created and reused.
+
+    `series_attributes_kept` lists existing series whose stored series attributes (unit,
+    multiplier, counting basis, source) differ from this file's: the store keeps the stored
+    ones, and the checks can report the difference.
+    """
 
     submission: Submission
     rows: int
     series_created: int
     series_reused: int
+    series_attributes_kept: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +113,7 @@ def load_frame(
             file_sha256=file_sha256,
             row_count=rows,
         )
-        ids, created = _resolve_series(prepared)
+        ids, created, kept = _resolve_series(prepared)
         observations = pa.table(
             {
                 "series_id": pa.array(ids[prepared.key_index], pa.int64()),
@@ -116,7 +122,7 @@ def load_frame(
                 "source_row": prepared.columns["source_row"],
             }
         )
-        before = _max_observation_id()
+        before = _last_observation_id(reserve=True)
         with _observation_writer() as write:
             for number, (start, length) in enumerate(_chunks(rows), start=1):
                 write(observations.slice(start, length))
@@ -125,11 +131,11 @@ def load_frame(
                     progress(start + length)
         if rows:
             submission.first_observation_id = before + 1
-            submission.last_observation_id = _max_observation_id()
+            submission.last_observation_id = _last_observation_id(reserve=False)
             submission.save(update_fields=["first_observation_id", "last_observation_id"])
         if publish:
             publish_submission(submission, at=published_at)
-    return LoadResult(submission, rows, created, len(prepared.keys) - created)
+    return LoadResult(submission, rows, created, len(prepared.keys) - created, kept)
 
 
 def _prepare(frame: pa.Table, dataflow: str) -> _Prepared:
@@ -167,11 +173,17 @@ def _prepare(frame: pa.Table, dataflow: str) -> _Prepared:
     return _Prepared(distinct, series_rows, key_index, columns)
 
 
-def _resolve_series(prepared: _Prepared) -> tuple[np.ndarray, int]:
+def _resolve_series(prepared: _Prepared) -> tuple[np.ndarray, int, tuple[str, ...]]:
     """Ids of the frame's series (by dictionary position), inserting the missing ones in bulk."""
+    attributes = slice(len(SERIES_COLUMNS) - len(SERIES_ATTRIBUTES), None)
     with connection.cursor() as cursor:
-        found = _series_ids(cursor, prepared.keys)
-        missing = [row for row in prepared.series_rows if row[0] not in found]
+        stored = _stored_series(cursor, prepared.keys)
+        missing = [row for row in prepared.series_rows if row[0] not in stored]
+        kept = tuple(
+            row[0]
+            for row in prepared.series_rows
+            if row[0] in stored and stored[row[0]][1:] != row[attributes]
+        )
         if missing:
             columns = ", ".join(SERIES_COLUMNS)
             if connection.vendor == "postgresql":
@@ -183,31 +195,42 @@ def _resolve_series(prepared: _Prepared) -> tuple[np.ndarray, int]:
                 cursor.executemany(
                     f"INSERT INTO store_series ({columns}) VALUES ({placeholders})", missing
                 )
-            found.update(_series_ids(cursor, [row[0] for row in missing]))
-    ids = np.fromiter((found[k] for k in prepared.keys), dtype=np.int64, count=len(prepared.keys))
-    return ids, len(missing)
+            stored.update(_stored_series(cursor, [row[0] for row in missing]))
+    ids = np.fromiter(
+        (stored[k][0] for k in prepared.keys), dtype=np.int64, count=len(prepared.keys)
+    )
+    return ids, len(missing), kept
 
 
-def _max_observation_id() -> int:
-    """Ids only grow, so a load's revisions lie between the maxima before and after it."""
+def _last_observation_id(*, reserve: bool) -> int:
+    """The last revision id given out, so that a load's revisions lie between two of them.
+
+    SQLite has one writer at a time, so the largest id is exact. PostgreSQL's sequence only
+    grows: before the load one value is taken (`reserve`) and every id the COPY draws is
+    larger; after it, `currval` is the last id this session drew.
+    """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(id) FROM store_observation")
+        if connection.vendor == "postgresql":
+            function = "nextval" if reserve else "currval"
+            cursor.execute(f"SELECT {function}(pg_get_serial_sequence('store_observation', 'id'))")
+        else:
+            cursor.execute("SELECT MAX(id) FROM store_observation")
         return cursor.fetchone()[0] or 0
 
 
-def _series_ids(cursor, keys: list[str]) -> dict[str, int]:
+def _stored_series(cursor, keys: list[str]) -> dict[str, tuple]:
+    """(id, *series attributes) of the series already stored, by key."""
+    select = f"SELECT key, id, {', '.join(SERIES_COLUMNS[-len(SERIES_ATTRIBUTES) :])}"
     if connection.vendor == "postgresql":
-        cursor.execute("SELECT key, id FROM store_series WHERE key = ANY(%s)", [keys])
-        return dict(cursor.fetchall())
-    found: dict[str, int] = {}
+        cursor.execute(f"{select} FROM store_series WHERE key = ANY(%s)", [keys])
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+    stored: dict[str, tuple] = {}
     for start in range(0, len(keys), KEY_LOOKUP_BATCH):
         batch = keys[start : start + KEY_LOOKUP_BATCH]
-        cursor.execute(
-            f"SELECT key, id FROM store_series WHERE key IN ({', '.join(['%s'] * len(batch))})",
-            batch,
-        )
-        found.update(cursor.fetchall())
-    return found
+        placeholders = ", ".join(["%s"] * len(batch))
+        cursor.execute(f"{select} FROM store_series WHERE key IN ({placeholders})", batch)
+        stored.update((row[0], row[1:]) for row in cursor.fetchall())
+    return stored
 
 
 @contextmanager
