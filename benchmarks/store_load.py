@@ -6,6 +6,8 @@ same run, inserts the same observation rows (already converted, series ids alrea
 a bare table with the same columns and no indexes: `executemany` on SQLite, COPY on PostgreSQL.
 The store's time includes everything `load_frame` does from the pyarrow frame: series keys,
 series lookup and insert, periods, the indexed insert and the commit. Aim: ratio >= 0.5.
+Each round runs the baseline, then a load of the same frame: the first load creates the series,
+later ones add a new revision to every observation of existing series (a resubmission).
 """
 
 import argparse

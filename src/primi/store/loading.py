@@ -102,7 +102,11 @@ def load_frame(
     published_at: dt.datetime | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> LoadResult:
-    """Add the frame's rows as revisions of a new submission (draft unless `publish`)."""
+    """Add the frame's rows as revisions of a new submission (draft unless `publish`).
+
+    `published_at` is the publication instant when `publish` (default: now). `progress` gets
+    the number of rows written after each chunk, inside the transaction.
+    """
     prepared = _prepare(conform(table), dataflow)
     rows = len(prepared.key_index)
     with transaction.atomic():
