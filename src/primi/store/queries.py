@@ -50,7 +50,7 @@ _SELECT = """
     o.comment_obs AS comment_obs, o.decimals AS decimals, se.unit_measure AS unit_measure,
     se.unit_mult AS unit_mult, se.counting_basis AS counting_basis, se.source_inst AS source_inst,
     su.id AS submission_id, su.provider AS provider, su.file_name AS file_name,
-    o.source_row AS source_row, su.published_at AS published_at, o.period_start AS period_start
+    o.source_row AS source_row, su.published_at AS published_at
 """
 _COLUMNS = [f.strip().split(" AS ")[1] for f in _SELECT.split(",")]
 _FROM = """
@@ -90,7 +90,7 @@ def current_values(
     columns = ", ".join(_COLUMNS)
     sql = f"""
         SELECT {columns} FROM (
-            SELECT {_SELECT}, ROW_NUMBER() OVER (
+            SELECT {_SELECT}, o.period_start AS period_start, ROW_NUMBER() OVER (
                 PARTITION BY o.series_id, o.time_period
                 ORDER BY su.published_at DESC, o.id DESC
             ) AS rank_in_period
@@ -179,19 +179,23 @@ def _instant(value: dt.datetime | None) -> object:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _aware(value: object) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime) and timezone.is_aware(value):
-        return value
-    parsed = parse_datetime(value) if isinstance(value, str) else value
-    return timezone.make_aware(parsed, dt.UTC) if timezone.is_naive(parsed) else parsed
-
-
 def _fetch(sql: str, params: list) -> list[Revision]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    published = _COLUMNS.index("published_at")
-    return [
-        Revision(*row[:published], _aware(row[published]))  # period_start is only for ordering
-        for row in rows
-    ]
+    instants: dict[object, dt.datetime | None] = {}
+    revisions = []
+    for *values, published_at in rows:
+        if published_at not in instants:
+            instants[published_at] = _aware(published_at)
+        revisions.append(Revision(*values, instants[published_at]))
+    return revisions
+
+
+def _aware(value: object) -> dt.datetime | None:
+    """SQLite hands back naive UTC datetimes (or text, from a subquery); PostgreSQL aware ones."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, dt.UTC)
