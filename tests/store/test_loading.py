@@ -142,6 +142,17 @@ def test_publication_only_moves_forward(make_frame):
 
 
 @pytest.mark.django_db
+def test_an_embargo_does_not_block_publishing_now_nor_leak(make_frame):
+    future = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+    _load(make_frame([(GTM, "2023-01", 1.0)]), publish=True, published_at=future)
+    _load(make_frame([(MEX, "2023-01", 2.0)]), publish=True)
+    far = future + dt.timedelta(days=1)
+    assert [r.series_key for r in current_values(as_of=far)] == [MEX]
+    with pytest.raises(PublicationError, match="never goes backwards"):
+        _load(make_frame([(MEX, "2023-01", 3.0)]), publish=True, published_at=T0)
+
+
+@pytest.mark.django_db
 def test_series_attributes_stay_and_differences_are_reported(make_frame):
     _load(make_frame([(GTM, "2023-01", 1.0)], UNIT_MEASURE="EV", UNIT_MULT=0))
     same = _load(make_frame([(GTM, "2023-02", 1.0)], UNIT_MEASURE="EV", UNIT_MULT=0))

@@ -1,7 +1,8 @@
 """Public reads of the store: current values, values as of an instant, changes, history.
 
 Every public query returns only revisions of published submissions whose `published_at` is not
-after the instant asked about (now by default), so drafts and embargoed releases never leak.
+after the instant asked about (now by default, and never later than now), so drafts and
+embargoed releases never leak.
 Results are lists of `Revision`, each carrying its provenance (submission, file, row, instant).
 
 The current revision of a (series, period) at instant T is the one whose submission was
@@ -172,11 +173,13 @@ def _filters(
 
 
 def _instant(value: dt.datetime | None) -> object:
+    """An instant as the database compares it, never later than now: embargoes hold."""
+    now = timezone.now()
     if value is None:
-        value = timezone.now()
+        value = now
     elif timezone.is_naive(value):
         raise ValueError("instants must be timezone-aware")
-    return connection.ops.adapt_datetimefield_value(value)
+    return connection.ops.adapt_datetimefield_value(min(value, now))
 
 
 def _fetch(sql: str, params: list) -> list[Revision]:
