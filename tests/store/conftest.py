@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 
 import pyarrow as pa
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from primi.standard.frame import DIMENSIONS, conform
@@ -49,7 +50,8 @@ def store_fingerprint() -> tuple[dict[str, int], str]:
     counts: dict[str, int] = {}
     digest = hashlib.sha256()
     with connection.cursor() as cursor:
-        for table in ("store_submission", "store_series", "store_observation"):
+        for model in apps.get_app_config("store").get_models():
+            table = model._meta.db_table
             cursor.execute(f"SELECT * FROM {table} ORDER BY id")
             rows = cursor.fetchall()
             counts[table] = len(rows)

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from primi.standard.periods import PeriodError
 from primi.store import loading
 from primi.store.loading import load_frame
-from primi.store.models import Observation, Series, Submission
+from primi.store.models import Observation, Series, SeriesRevision, Submission
 from primi.store.publication import PublicationError, publish_submission
-from primi.store.queries import current_values, draft_values
+from primi.store.queries import current_values, draft_values, observation_history
 
 GTM = "M.GTM.ENTRY.MEX._T._T._T"
 MEX = "M.MEX.ENTRY.GTM._T._T._T"
@@ -38,7 +38,7 @@ def test_load_writes_submission_series_and_revisions(make_frame):
     sub = result.submission
     assert (result.rows, result.series_created, result.series_reused) == (3, 2, 0)
     assert sub.state == "draft" and sub.published_at is None and sub.row_count == 3
-    assert Series.objects.get(key=GTM).unit_measure == "EV"
+    assert SeriesRevision.objects.get(series__key=GTM, submission=sub).unit_measure == "EV"
     assert Series.objects.get(key=GTM).ref_area == "GTM"
     obs = list(Observation.objects.order_by("source_row"))
     assert [o.time_period for o in obs] == ["2023-01", "2023-02", "2023-01"]
@@ -100,7 +100,12 @@ def test_failure_in_the_middle_leaves_the_store_exactly_as_it_was(
     first = _load(make_frame([(GTM, "2023-01", 1.0), (MEX, "2023-01", 2.0)]), publish=True)
     _load(make_frame([(GTM, "2023-01", 1.5)]))
     before = fingerprint()
-    assert before[0] == {"store_submission": 2, "store_series": 2, "store_observation": 3}
+    assert before[0] == {
+        "store_submission": 2,
+        "store_series": 2,
+        "store_seriesrevision": 3,
+        "store_observation": 3,
+    }
 
     class Injected(RuntimeError):
         pass
@@ -153,14 +158,22 @@ def test_an_embargo_does_not_block_publishing_now_nor_leak(make_frame):
 
 
 @pytest.mark.django_db
-def test_series_attributes_stay_and_differences_are_reported(make_frame):
-    _load(make_frame([(GTM, "2023-01", 1.0)], UNIT_MEASURE="EV", UNIT_MULT=0))
-    same = _load(make_frame([(GTM, "2023-02", 1.0)], UNIT_MEASURE="EV", UNIT_MULT=0))
-    assert same.series_attributes_kept == ()
-    other = _load(make_frame([(GTM, "2023-03", 1.0), (MEX, "2023-03", 2.0)], UNIT_MEASURE="PS"))
-    assert other.series_attributes_kept == (GTM,)
-    assert Series.objects.get(key=GTM).unit_measure == "EV"
-    assert Series.objects.get(key=MEX).unit_measure == "PS"
+def test_series_attributes_are_kept_per_revision(make_frame):
+    """A resubmission that changes the unit adds a series revision; the earlier one stays."""
+    first = _load(make_frame([(GTM, "2023-01", 1.0)], UNIT_MEASURE="EV", UNIT_MULT=0), publish=True)
+    second = _load(
+        make_frame([(GTM, "2023-01", 1.0), (MEX, "2023-03", 2.0)], UNIT_MEASURE="PS"),
+        publish=True,
+    )
+    assert Series.objects.filter(key=GTM).count() == 1
+    units = SeriesRevision.objects.filter(series__key=GTM).order_by("submission_id")
+    assert [(r.submission_id, r.unit_measure) for r in units] == [
+        (first.submission.pk, "EV"),
+        (second.submission.pk, "PS"),
+    ]
+    history = observation_history(GTM, "2023-01")
+    assert [r.unit_measure for r in history] == ["EV", "PS"]
+    assert [r.unit_measure for r in current_values(GTM)] == ["PS"]
 
 
 @pytest.mark.django_db(transaction=True)

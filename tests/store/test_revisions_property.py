@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from primi.store import loading
 from primi.store.loading import load_frame
-from primi.store.models import Observation, Series, Submission
+from primi.store.models import Observation, Series, SeriesRevision, Submission
 from primi.store.publication import publish_submission
 from primi.store.queries import changed_since, current_values, observation_history
 
@@ -85,6 +85,7 @@ class Injected(RuntimeError):
 @given(ops=operations)
 def test_as_of_queries_match_the_model(ops, make_frame, monkeypatch):
     Observation.objects.all().delete()
+    SeriesRevision.objects.all().delete()
     Series.objects.all().delete()
     Submission.objects.all().delete()
     monkeypatch.setattr(loading, "CHUNK_ROWS", 2)

@@ -43,6 +43,10 @@ SERIES_COLUMNS = (
     "age",
     "pop_group",
     "dataflow",
+)
+SERIES_REVISION_COLUMNS = (
+    "series_id",
+    "submission_id",
     "unit_measure",
     "unit_mult",
     "counting_basis",
@@ -69,24 +73,19 @@ def after_chunk(chunk_number: int, rows_done: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """What a load did: the submission it created, rows written, series created and reused.
-
-    `series_attributes_kept` lists existing series whose stored series attributes (unit,
-    multiplier, counting basis, source) differ from this file's: the store keeps the stored
-    ones, and the checks can report the difference.
-    """
+    """What a load did: the submission it created, rows written, series created and reused."""
 
     submission: Submission
     rows: int
     series_created: int
     series_reused: int
-    series_attributes_kept: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     keys: list[str]
     series_rows: list[tuple]
+    series_attributes: list[tuple]
     key_index: np.ndarray
     columns: dict[str, pa.Array]
 
@@ -117,7 +116,8 @@ def load_frame(
             file_sha256=file_sha256,
             row_count=rows,
         )
-        ids, created, kept = _resolve_series(prepared)
+        ids, created = _resolve_series(prepared)
+        _write_series_revisions(ids, prepared.series_attributes, submission.pk)
         observations = pa.table(
             {
                 "series_id": pa.array(ids[prepared.key_index], pa.int64()),
@@ -139,7 +139,7 @@ def load_frame(
             submission.save(update_fields=["first_observation_id", "last_observation_id"])
         if publish:
             publish_submission(submission, at=published_at)
-    return LoadResult(submission, rows, created, len(prepared.keys) - created, kept)
+    return LoadResult(submission, rows, created, len(prepared.keys) - created)
 
 
 def _prepare(frame: pa.Table, dataflow: str) -> _Prepared:
@@ -155,9 +155,9 @@ def _prepare(frame: pa.Table, dataflow: str) -> _Prepared:
         first_rows = np.array([], dtype=np.int64)
     heads = frame.select(list(DIMENSIONS) + list(SERIES_ATTRIBUTES)).take(first_rows).to_pylist()
     series_rows = [
-        (key, *(h[d] for d in DIMENSIONS), dataflow, *(h[a] for a in SERIES_ATTRIBUTES))
-        for key, h in zip(distinct, heads, strict=True)
+        (key, *(h[d] for d in DIMENSIONS), dataflow) for key, h in zip(distinct, heads, strict=True)
     ]
+    series_attributes = [tuple(h[a] for a in SERIES_ATTRIBUTES) for h in heads]
 
     periods = frame.column(TIME_DIMENSION).combine_chunks().dictionary_encode()
     raw_periods = periods.dictionary.to_pylist()
@@ -174,36 +174,38 @@ def _prepare(frame: pa.Table, dataflow: str) -> _Prepared:
         "decimals": frame.column("DECIMALS").combine_chunks(),
         "source_row": frame.column(SOURCE_ROW).combine_chunks(),
     }
-    return _Prepared(distinct, series_rows, key_index, columns)
+    return _Prepared(distinct, series_rows, series_attributes, key_index, columns)
 
 
-def _resolve_series(prepared: _Prepared) -> tuple[np.ndarray, int, tuple[str, ...]]:
+def _resolve_series(prepared: _Prepared) -> tuple[np.ndarray, int]:
     """Ids of the frame's series (by dictionary position), inserting the missing ones in bulk."""
-    attributes = slice(len(SERIES_COLUMNS) - len(SERIES_ATTRIBUTES), None)
     with connection.cursor() as cursor:
         stored = _stored_series(cursor, prepared.keys)
         missing = [row for row in prepared.series_rows if row[0] not in stored]
-        kept = tuple(
-            row[0]
-            for row in prepared.series_rows
-            if row[0] in stored and stored[row[0]][1:] != row[attributes]
-        )
         if missing:
-            columns = ", ".join(SERIES_COLUMNS)
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY store_series ({columns}) FROM STDIN") as copy:
-                    for row in missing:
-                        copy.write_row(row)
-            else:
-                placeholders = ", ".join(["%s"] * len(SERIES_COLUMNS))
-                cursor.executemany(
-                    f"INSERT INTO store_series ({columns}) VALUES ({placeholders})", missing
-                )
+            _bulk_insert(cursor, "store_series", SERIES_COLUMNS, missing)
             stored.update(_stored_series(cursor, [row[0] for row in missing]))
-    ids = np.fromiter(
-        (stored[k][0] for k in prepared.keys), dtype=np.int64, count=len(prepared.keys)
-    )
-    return ids, len(missing), kept
+    ids = np.fromiter((stored[k] for k in prepared.keys), dtype=np.int64, count=len(prepared.keys))
+    return ids, len(missing)
+
+
+def _write_series_revisions(ids: np.ndarray, attributes: list[tuple], submission: int) -> None:
+    """One row per series of the load with the attributes this file gave it."""
+    rows = [(int(i), submission, *a) for i, a in zip(ids, attributes, strict=True)]
+    with connection.cursor() as cursor:
+        _bulk_insert(cursor, "store_seriesrevision", SERIES_REVISION_COLUMNS, rows)
+
+
+def _bulk_insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """COPY on PostgreSQL, executemany on SQLite."""
+    names = ", ".join(columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        placeholders = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
 
 
 def _last_observation_id(*, reserve: bool) -> int:
@@ -222,18 +224,17 @@ def _last_observation_id(*, reserve: bool) -> int:
         return cursor.fetchone()[0] or 0
 
 
-def _stored_series(cursor, keys: list[str]) -> dict[str, tuple]:
-    """(id, *series attributes) of the series already stored, by key."""
-    select = f"SELECT key, id, {', '.join(SERIES_COLUMNS[-len(SERIES_ATTRIBUTES) :])}"
+def _stored_series(cursor, keys: list[str]) -> dict[str, int]:
+    """Ids of the series already stored, by key."""
     if connection.vendor == "postgresql":
-        cursor.execute(f"{select} FROM store_series WHERE key = ANY(%s)", [keys])
-        return {row[0]: row[1:] for row in cursor.fetchall()}
-    stored: dict[str, tuple] = {}
+        cursor.execute("SELECT key, id FROM store_series WHERE key = ANY(%s)", [keys])
+        return dict(cursor.fetchall())
+    stored: dict[str, int] = {}
     for start in range(0, len(keys), KEY_LOOKUP_BATCH):
         batch = keys[start : start + KEY_LOOKUP_BATCH]
         placeholders = ", ".join(["%s"] * len(batch))
-        cursor.execute(f"{select} FROM store_series WHERE key IN ({placeholders})", batch)
-        stored.update((row[0], row[1:]) for row in cursor.fetchall())
+        cursor.execute(f"SELECT key, id FROM store_series WHERE key IN ({placeholders})", batch)
+        stored.update(cursor.fetchall())
     return stored
 
 

@@ -1,8 +1,9 @@
-"""The store's three tables: submissions, series and observation revisions.
+"""The store's tables: submissions, series, series-attribute revisions and observation revisions.
 
-An `Observation` row is one revision of one value. Rows are only ever inserted: a new load adds
-revisions, and which revision is current at an instant follows from its submission's
-`published_at` (see `queries`).
+An `Observation` row is one revision of one value; a `SeriesRevision` row holds the series-level
+attributes (unit, multiplier, counting basis, source) that one submission gave one series. Rows
+are only ever inserted: a new load adds revisions, and which revision is current at an instant
+follows from its submission's `published_at` (see `queries`).
 """
 
 from django.db import models
@@ -38,7 +39,7 @@ class Submission(models.Model):
 
 
 class Series(models.Model):
-    """One SDMX series key with its dimension values and series-level attributes."""
+    """One SDMX series key with its dimension values; its attributes are per submission."""
 
     key = models.CharField(max_length=255, unique=True)
     freq = models.CharField(max_length=8)
@@ -49,10 +50,6 @@ class Series(models.Model):
     age = models.CharField(max_length=16)
     pop_group = models.CharField(max_length=16)
     dataflow = models.CharField(max_length=64)
-    unit_measure = models.CharField(max_length=16, null=True, blank=True)
-    unit_mult = models.SmallIntegerField(null=True, blank=True)
-    counting_basis = models.CharField(max_length=16, null=True, blank=True)
-    source_inst = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "series"
@@ -71,6 +68,29 @@ class RevisionId(models.BigAutoField):
 
     def db_type_suffix(self, connection):
         return None if connection.vendor == "sqlite" else super().db_type_suffix(connection)
+
+
+class SeriesRevision(models.Model):
+    """The series-level attributes one submission gave one series; a later file adds a row.
+
+    Kept apart from `Series` so that a resubmission that changes, say, the counting basis is
+    recorded with its revision instead of being lost or overwriting the earlier one.
+    """
+
+    series = models.ForeignKey(Series, on_delete=models.PROTECT)
+    submission = models.ForeignKey("Submission", on_delete=models.PROTECT)
+    unit_measure = models.CharField(max_length=16, null=True, blank=True)
+    unit_mult = models.SmallIntegerField(null=True, blank=True)
+    counting_basis = models.CharField(max_length=16, null=True, blank=True)
+    source_inst = models.CharField(max_length=64, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "submission"], name="store_series_rev_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series_id} in submission {self.submission_id}"
 
 
 class Observation(models.Model):

@@ -48,8 +48,8 @@ class Revision:
 _SELECT = """
     o.id AS revision_id, se.key AS series_key, o.time_period AS time_period,
     o.obs_value AS obs_value, o.obs_status AS obs_status, o.conf_status AS conf_status,
-    o.comment_obs AS comment_obs, o.decimals AS decimals, se.unit_measure AS unit_measure,
-    se.unit_mult AS unit_mult, se.counting_basis AS counting_basis, se.source_inst AS source_inst,
+    o.comment_obs AS comment_obs, o.decimals AS decimals, sr.unit_measure AS unit_measure,
+    sr.unit_mult AS unit_mult, sr.counting_basis AS counting_basis, sr.source_inst AS source_inst,
     su.id AS submission_id, su.provider AS provider, su.file_name AS file_name,
     o.source_row AS source_row, su.published_at AS published_at
 """
@@ -58,6 +58,7 @@ _FROM = """
     FROM store_observation o
     JOIN store_submission su ON su.id = o.submission_id
     JOIN store_series se ON se.id = o.series_id
+    JOIN store_seriesrevision sr ON sr.series_id = o.series_id AND sr.submission_id = su.id
 """
 # From chosen submissions to their revisions through the primary key (see models.Submission).
 _FROM_SUBMISSIONS = """
@@ -65,6 +66,7 @@ _FROM_SUBMISSIONS = """
     JOIN store_observation o ON o.id BETWEEN su.first_observation_id AND su.last_observation_id
         AND o.submission_id = su.id
     JOIN store_series se ON se.id = o.series_id
+    JOIN store_seriesrevision sr ON sr.series_id = o.series_id AND sr.submission_id = su.id
 """
 _DIMENSION_COLUMNS = {
     "FREQ": "freq",
