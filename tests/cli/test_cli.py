@@ -75,7 +75,7 @@ def test_regin_real_file_loads_with_the_same_sums(real_data, tmp_path, capsys):
         stored[(ref_area, rev.time_period)] = stored.get((ref_area, rev.time_period), 0) + (
             rev.obs_value or 0
         )
-        assert rev.file_name == "regin_sdmx.csv" and rev.source_row >= 1
+        assert rev.file_name == "regin_sdmx.csv" and rev.source_row >= 2
     assert stored.keys() == expected.keys()
     for key, total in expected.items():
         assert stored[key] == pytest.approx(total), key
@@ -96,7 +96,7 @@ def test_file_with_errors_changes_nothing_and_names_row_and_column(tmp_path, cap
     capsys.readouterr()
     assert main(["--lang", "es", "load", str(bad), "--provider", "GTM_IGM"]) == 1
     out = capsys.readouterr().out
-    assert "bad.csv, fila 2, columna COUNTERPART_AREA" in out
+    assert "bad.csv, fila 3, columna COUNTERPART_AREA"  # header is row 1 in out
     assert "«ZZZ» no es un código de CL_AREA" in out
     assert "No se cargó nada" in out
     assert _counts() == before

@@ -39,7 +39,7 @@ def test_sdmx_csv_10(tmp_path):
     assert table.schema == frame.SCHEMA
     assert table.column("TIME_PERIOD").to_pylist() == ["2023-01", "2023-Q2", "2023"]
     assert table.column("OBS_VALUE").to_pylist() == [2243.0, 17.0, None]
-    assert table.column("SOURCE_ROW").to_pylist() == [1, 2, 3]
+    assert table.column("SOURCE_ROW").to_pylist() == [2, 3, 4]  # header is row 1
     assert table.column("FREQ").to_pylist() == ["M", "Q", "A"]
     assert table.column("OBS_STATUS").null_count == 3
 
@@ -94,7 +94,7 @@ def test_period_errors_name_row_and_value(tmp_path):
     with pytest.raises(ReadError) as info:
         read_sdmx_csv(path)
     err = info.value
-    assert (err.file, err.row, err.column, err.rule) == ("sub.csv", 5, "TIME_PERIOD", "L1_PERIOD")
+    assert (err.file, err.row, err.column, err.rule) == ("sub.csv", 6, "TIME_PERIOD", "L1_PERIOD")
     assert "'2023-13'" in err.message_en
     assert "«2023-13»" in err.message_es
 
@@ -110,7 +110,7 @@ def test_non_numeric_value_names_row_and_value(tmp_path):
     with pytest.raises(ReadError) as info:
         read_sdmx_csv(path)
     err = info.value
-    assert (err.row, err.column, err.rule) == (2, "OBS_VALUE", "L1_NUMBER")
+    assert (err.row, err.column, err.rule) == (3, "OBS_VALUE", "L1_NUMBER")
     assert "'1,234'" in err.message_en and "2 such row(s)" in err.message_en
     assert "«1,234»" in err.message_es
 
@@ -143,7 +143,7 @@ def test_delete_action_is_refused(tmp_path):
     )
     with pytest.raises(ReadError) as info:
         read_sdmx_csv(path)
-    assert (info.value.rule, info.value.row, info.value.column) == ("L0_ACTION_DELETE", 2, "ACTION")
+    assert (info.value.rule, info.value.row, info.value.column) == ("L0_ACTION_DELETE", 3, "ACTION")
     assert "not supported" in info.value.message_en
     assert "no se admite" in info.value.message_es
 
@@ -181,7 +181,7 @@ def test_unreadable_files(tmp_path):
     )
     with pytest.raises(ReadError) as info:
         read_sdmx_csv(ragged)
-    assert (info.value.rule, info.value.row) == ("L0_COLUMN_COUNT", 2)
+    assert (info.value.rule, info.value.row) == ("L0_COLUMN_COUNT", 3)
 
     empty = write(tmp_path, "", "empty.csv")
     with pytest.raises(ReadError, match="empty"):
@@ -192,7 +192,7 @@ def test_errors_read_as_text_not_traceback(tmp_path):
     path = write(tmp_path, f"{HEADER_10}\nPRIMI:DF_FLOWS(1.0),A,GTM,ENTRY,USA,_T,_T,_T,20x3,1\n")
     with pytest.raises(ReadError) as info:
         read_sdmx_csv(path)
-    assert str(info.value).startswith("[L1_PERIOD] sub.csv, row 1, column TIME_PERIOD:")
+    assert str(info.value).startswith("[error L1_PERIOD] sub.csv, row 2, column TIME_PERIOD:")
 
 
 @pytest.mark.parametrize(
@@ -229,4 +229,4 @@ def test_large_file_keeps_every_row(tmp_path):
     assert table.num_rows == n
     assert table.column("OBS_VALUE").to_pylist()[-1] == n - 1
     assert table.column("TIME_PERIOD")[13].as_py() == "2022-02"
-    assert pa.compute.sum(table.column("SOURCE_ROW")).as_py() == n * (n + 1) // 2
+    assert pa.compute.sum(table.column("SOURCE_ROW")).as_py() == (n + 1) * (n + 2) // 2 - 1

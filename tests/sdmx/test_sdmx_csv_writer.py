@@ -31,7 +31,7 @@ def sample(n: int = 4) -> pa.Table:
             "UNIT_MULT": pa.array([0] * n, pa.int8()),
             "OBS_STATUS": (["A", "M"] + ["P"] * n)[:n],
             "COMMENT_OBS": ['Dato "preliminar", sin marzo'] + [None] * (n - 1),
-            "SOURCE_ROW": pa.array(range(1, n + 1), pa.int64()),
+            "SOURCE_ROW": pa.array(range(2, n + 2), pa.int64()),  # as the file numbers rows
         }
     )
 

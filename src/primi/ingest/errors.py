@@ -1,27 +1,30 @@
 """The one error a reader raises for a bad file: what the submitter reads in the report.
 
 Readers never let a parser's exception reach the user; they translate it into a ReadError that
-names the file, the row and column when known, the rule broken, and says so in Spanish and English.
+carries one finding (file, row and column when known, the rule broken, in Spanish and English),
+the same kind of finding the checks report.
 """
 
-from dataclasses import dataclass
+from primi.checks.findings import ERROR, Finding
 
 
-@dataclass
 class ReadError(Exception):
-    """A file that cannot be read into the canonical frame, explained in ES and EN."""
+    """A file that cannot be read into the canonical frame; its `finding` says why."""
 
-    file: str
-    rule: str
-    message_es: str
-    message_en: str
-    row: int | None = None
-    column: str | None = None
+    def __init__(
+        self,
+        file: str,
+        rule: str,
+        message_es: str,
+        message_en: str,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        level = int(rule[1]) if rule[:1] == "L" and rule[1:2].isdigit() else 0
+        self.finding = Finding(rule, level, ERROR, file, message_es, message_en, row, column)
+        super().__init__(self.finding.line("en"))
 
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
-        return f"[{self.rule}] {where}: {self.message_en}"
+    def __getattr__(self, name: str) -> object:
+        if name == "finding":
+            raise AttributeError(name)
+        return getattr(self.finding, name)

@@ -36,6 +36,9 @@ ACTIONS = ("I", "A", "R", "M", "D")
 _NUMBER = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
 _INTEGER = r"^\s*[-+]?\d+\s*$"
 _MISSING_NUMBERS = ("", "NaN", "nan")
+# Rows are numbered as the submitter sees them in a spreadsheet or editor: the header is row 1.
+HEADER_ROW = 1
+FIRST_DATA_ROW = 2
 _STRUCTURE_REF = re.compile(
     r"^(?:(?P<agency>[A-Za-z0-9_.@-]+):)?(?P<id>[A-Za-z0-9_@$-]+)(?:\((?P<version>[^)]*)\))?$"
 )
@@ -74,7 +77,9 @@ def read_sdmx_csv(path: Path) -> SdmxCsvFile:
     for attr in INTEGER_ATTRIBUTES:
         if attr in raw.column_names:
             columns[attr] = _numbers(name, raw.column(attr), attr, _INTEGER)
-    columns[frame.SOURCE_ROW] = pa.array(np.arange(1, raw.num_rows + 1, dtype=np.int64))
+    columns[frame.SOURCE_ROW] = pa.array(
+        np.arange(FIRST_DATA_ROW, raw.num_rows + FIRST_DATA_ROW, dtype=np.int64)
+    )
     table = frame.conform(pa.table(columns))
     return SdmxCsvFile(table=table, dataflows=dataflows, version=version)
 
@@ -120,7 +125,7 @@ def _read_header(path: Path) -> list[str]:
             "L0_ENCODING",
             "La primera línea no está en UTF-8. Guarde el archivo como CSV UTF-8.",
             "The first line is not UTF-8. Save the file as CSV UTF-8.",
-            row=0,
+            row=HEADER_ROW,
         ) from None
     if not text.strip():
         raise _error(
@@ -128,7 +133,7 @@ def _read_header(path: Path) -> list[str]:
             "L0_EMPTY",
             "El archivo está vacío: falta la fila de encabezados.",
             "The file is empty: the header row is missing.",
-            row=0,
+            row=HEADER_ROW,
         )
     names = [_code(n) for n in next(csv.reader([text.rstrip("\r\n")]))]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -138,7 +143,7 @@ def _read_header(path: Path) -> list[str]:
             "L0_HEADER",
             f"Columnas repetidas en el encabezado: {', '.join(dupes)}.",
             f"Repeated columns in the header: {', '.join(dupes)}.",
-            row=0,
+            row=HEADER_ROW,
         )
     return names
 
@@ -155,7 +160,7 @@ def _detect_version(name: str, header: list[str]) -> Literal["1.0", "2.0"]:
         f"dos primeras STRUCTURE,STRUCTURE_ID (SDMX-CSV 2.0); se encontró {','.join(header[:3])}.",
         "The header is not SDMX-CSV: the first column must be DATAFLOW (SDMX-CSV 1.0) or the first "
         f"two STRUCTURE,STRUCTURE_ID (SDMX-CSV 2.0); found {','.join(header[:3])}.",
-        row=0,
+        row=HEADER_ROW,
     )
 
 
@@ -201,8 +206,7 @@ def _parse(path: Path, header: list[str], use_threads: bool = True) -> pa.Table:
         if first.number is None and use_threads:
             # Parallel parsing does not know row numbers; read again in one thread to name it.
             return _parse(path, header, use_threads=False)
-        # The parser counts the header as row 1; the report counts data rows from 1.
-        row = first.number - 1 if first.number is not None else None
+        row = first.number  # the parser counts lines as the report does: header = row 1
         raise _error(
             path.name,
             "L0_COLUMN_COUNT",
@@ -248,7 +252,7 @@ def _check_columns(name: str, columns: list[str], structures: set[str]) -> None:
             f"El archivo usa la estructura {listed}, no un flujo de datos de PRIMI sobre "
             f"{frame.DSD_ID}.{gap_es}",
             f"The file uses structure {listed}, not a PRIMI dataflow on {frame.DSD_ID}.{gap_en}",
-            row=0,
+            row=HEADER_ROW,
         )
     if missing:
         raise _error(
@@ -258,7 +262,7 @@ def _check_columns(name: str, columns: list[str], structures: set[str]) -> None:
             + (f" (y {', '.join(missing[1:])})." if missing[1:] else "."),
             f"The required column {missing[0]} is missing"
             + (f" (and {', '.join(missing[1:])})." if missing[1:] else "."),
-            row=0,
+            row=HEADER_ROW,
             column=missing[0],
         )
 
@@ -297,7 +301,7 @@ def _check_actions(name: str, actions: pa.ChunkedArray) -> None:
 
 def _first_row(mask: pa.ChunkedArray | pa.Array) -> int:
     """The 1-based data row of the first true value of a mask."""
-    return int(pc.index(mask, True).as_py()) + 1
+    return int(pc.index(mask, True).as_py()) + FIRST_DATA_ROW
 
 
 def _map_distinct(column: pa.ChunkedArray, fn: Callable[[str], str]) -> pa.Array:
@@ -339,7 +343,7 @@ def _numbers(name: str, column: pa.ChunkedArray, col: str, pattern: str) -> pa.C
     bad = pc.and_(pc.invert(missing), pc.invert(pc.match_substring_regex(column, pattern)))
     if pc.any(bad).as_py():
         row = _first_row(bad)
-        value = column[row - 1].as_py()
+        value = column[row - FIRST_DATA_ROW].as_py()
         count = pc.sum(bad).as_py()
         kind_es, kind_en = (
             ("un número entero", "an integer") if pattern == _INTEGER else ("un número", "a number")

@@ -31,9 +31,8 @@ class SubmissionError(Exception):
 
     @classmethod
     def from_read_error(cls, err: ReadError) -> SubmissionError:
-        finding = Finding(err.rule, 0, ERROR, err.file, err.message_es, err.message_en,
-                          row=err.row, column=err.column)  # fmt: skip
-        return cls(err.file, err.rule, finding.line("es"), finding.line("en"))
+        finding = err.finding
+        return cls(finding.file, finding.rule, finding.line("es"), finding.line("en"))
 
     def message(self, lang: str) -> str:
         return self.message_es if lang == "es" else self.message_en
