@@ -113,15 +113,29 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
+    from tqdm import tqdm
+
     from primi.sdmx.export import ExportError, export_flow
 
-    try:
-        n = export_flow(args.flow, fmt=args.format, as_of=args.as_of, out=args.file)
-    except ExportError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_USAGE
+    with tqdm(desc="Export", unit=" obs", disable=None) as bar:
+        try:
+            n = export_flow(
+                args.flow,
+                fmt=args.format,
+                as_of=args.as_of,
+                out=args.file,
+                progress=lambda rows: bar.update(rows - bar.n),
+            )
+        except ExportError as exc:
+            bar.close()
+            print(str(exc), file=sys.stderr)
+            return EXIT_USAGE
     if args.file:
-        print(f"{n} observations written to {args.file}", file=sys.stderr)
+        print(
+            f"{n} observaciones escritas en {args.file}" if args.lang == "es"
+            else f"{n} observations written to {args.file}",
+            file=sys.stderr,
+        )  # fmt: skip
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ from primi.store.loading import load_frame
 from primi.store.publication import publish_submission
 from primi.store.queries import (
     changed_since,
+    current_value_batches,
     current_values,
     draft_values,
     observation_history,
@@ -123,3 +124,13 @@ def test_same_instant_later_load_wins(make_frame):
     _load(make_frame([(key, "2023-01", 1.0)]), at=T0)
     _load(make_frame([(key, "2023-01", 2.0), (key, "2023-01", 3.0)]), at=T0)
     assert [r.obs_value for r in current_values(key)] == [3.0]
+
+
+@pytest.mark.django_db
+def test_batches_give_the_same_rows_as_one_query(loaded, make_frame):
+    _load(make_frame([(KEYS[0], "2023-01", 5.0)]), at=T0 + DAY)
+    whole = current_values("M......")
+    batches = list(current_value_batches("M......", size=5))
+    assert [len(b) for b in batches] == [5, 5, 5, 1]
+    assert [r for b in batches for r in b] == whole
+    assert [r.obs_value for r in whole if r.series_key == KEYS[0]][0] == 5.0

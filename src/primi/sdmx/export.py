@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from primi.standard.catalogue import load_standard
 from primi.standard.frame import DIMENSIONS
-from primi.store.queries import Revision, current_values
+from primi.store.queries import Revision, current_value_batches
 
 FORMATS = ("sdmx-csv",)
 HIDDEN_CONF_STATUS = ("C", "D")
@@ -51,9 +52,18 @@ def revisions_table(revisions: list[Revision]) -> pa.Table:
     return pa.table(columns)
 
 
-def export_flow(flow: str, *, fmt: str = "sdmx-csv", as_of: str | None = None,
-                out: str | Path | None = None) -> int:  # fmt: skip
-    """Write the published data of one dataflow; return the number of observations."""
+def export_flow(
+    flow: str,
+    *,
+    fmt: str = "sdmx-csv",
+    as_of: str | None = None,
+    out: str | Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the published data of one dataflow; return the number of observations.
+
+    `progress` gets the number of observations read so far, batch by batch.
+    """
     from primi.sdmx.sdmx_csv import write_sdmx_csv
 
     if fmt not in FORMATS:
@@ -64,6 +74,11 @@ def export_flow(flow: str, *, fmt: str = "sdmx-csv", as_of: str | None = None,
         raise ExportError(
             f"{flow} no es un flujo de datos de PRIMI / is not a PRIMI dataflow"
         ) from None
-    table = revisions_table(current_values(dataflow=flow, as_of=parse_instant(as_of)))
+    tables = []
+    for batch in current_value_batches(dataflow=flow, as_of=parse_instant(as_of)):
+        tables.append(revisions_table(batch))
+        if progress is not None:
+            progress(sum(t.num_rows for t in tables))
+    table = pa.concat_tables(tables) if tables else revisions_table([])
     target = Path(out) if out else sys.stdout.buffer
     return write_sdmx_csv(table, target, dataflow=flow)

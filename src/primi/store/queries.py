@@ -11,6 +11,7 @@ ROW_NUMBER() over (series, period), which runs unchanged on SQLite and PostgreSQ
 """
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection
@@ -87,6 +88,33 @@ def current_values(
     as_of: dt.datetime | None = None,
 ) -> list[Revision]:
     """The value of each matching observation as published at `as_of` (default: now)."""
+    sql, params = _current_sql(key_pattern, start_period, end_period, dataflow, as_of)
+    return _fetch(sql, params)
+
+
+def current_value_batches(
+    key_pattern: str | KeyPattern | None = None,
+    start_period: str | None = None,
+    end_period: str | None = None,
+    dataflow: str | None = None,
+    as_of: dt.datetime | None = None,
+    size: int = 50_000,
+) -> Iterator[list[Revision]]:
+    """`current_values` in batches, so that long exports can show progress as rows arrive."""
+    sql, params = _current_sql(key_pattern, start_period, end_period, dataflow, as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield _revisions(rows)
+
+
+def _current_sql(
+    key_pattern: str | KeyPattern | None,
+    start_period: str | None,
+    end_period: str | None,
+    dataflow: str | None,
+    as_of: dt.datetime | None,
+) -> tuple[str, list]:
     where, params = _filters(key_pattern, start_period, end_period, dataflow)
     where.append("su.published_at <= %s")
     params.append(_instant(as_of))
@@ -103,7 +131,7 @@ def current_values(
         WHERE rank_in_period = 1
         ORDER BY series_key, period_start, time_period
     """
-    return _fetch(sql, params)
+    return sql, params
 
 
 def changed_since(
@@ -187,7 +215,10 @@ def _instant(value: dt.datetime | None) -> object:
 def _fetch(sql: str, params: list) -> list[Revision]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return _revisions(cursor.fetchall())
+
+
+def _revisions(rows: list[tuple]) -> list[Revision]:
     instants: dict[object, dt.datetime | None] = {}
     revisions = []
     for *values, published_at in rows:
