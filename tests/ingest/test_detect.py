@@ -4,8 +4,8 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from conftest import REAL, SDMX_SAMPLES
+
 from primi.ingest.detect import (
     LONG_CSV,
     SDMX_CSV,
