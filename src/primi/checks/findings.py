@@ -21,6 +21,7 @@ class Finding:
     column: str | None = None
     series_key: str | None = None
     count: int = 1
+    sheet: str | None = None
 
     def message(self, lang: str) -> str:
         return self.message_es if lang == "es" else self.message_en
@@ -28,6 +29,8 @@ class Finding:
     def where(self, lang: str) -> str:
         """File, row and column in words, as the submitter reads them."""
         parts = [self.file]
+        if self.sheet:
+            parts.append(f"{'hoja' if lang == 'es' else 'sheet'} {self.sheet}")
         if self.row is not None:
             parts.append(f"{'fila' if lang == 'es' else 'row'} {self.row}")
         if self.column:
