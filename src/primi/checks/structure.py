@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from primi.checks.findings import ERROR, Finding
+from primi.checks.rules import rules
 from primi.standard.catalogue import Standard
 from primi.standard.frame import DIMENSIONS, MEASURE, SOURCE_ROW, TIME_DIMENSION
 
@@ -22,11 +23,12 @@ def _distinct(table: pa.Table, columns: list[str]) -> list[dict]:
     return grouped.to_pylist()
 
 
-def _finding(rule: str, file: str, group: dict, column: str, es: str, en: str) -> Finding:
+def _finding(rule_id: str, file: str, group: dict, column: str, es: str, en: str) -> Finding:
+    known = rules().get(rule_id)
     return Finding(
-        rule=rule,
+        rule=rule_id,
         level=1,
-        severity=ERROR,
+        severity=known.severity if known else ERROR,
         file=file,
         row=group[f"{SOURCE_ROW}_min"],
         column=column,
@@ -151,10 +153,106 @@ def check_duplicates(table: pa.Table, file: str) -> list[Finding]:
     return findings
 
 
+def check_missing_values(table: pa.Table, file: str) -> list[Finding]:
+    """OBS_VALUE is empty exactly when OBS_STATUS says M (missing)."""
+    empty = pc.is_null(table.column(MEASURE))
+    missing = pc.fill_null(pc.equal(table.column("OBS_STATUS"), "M"), False)
+    findings = []
+    for mask, es, en in (
+        (pc.and_(empty, pc.invert(missing)),
+         "OBS_VALUE está vacío sin OBS_STATUS=M: escriba el valor o marque el dato como faltante.",
+         "OBS_VALUE is empty without OBS_STATUS=M: write the value or mark it as missing."),
+        (pc.and_(pc.invert(empty), missing),
+         "OBS_STATUS=M (faltante) pero OBS_VALUE tiene un valor.",
+         "OBS_STATUS=M (missing) but OBS_VALUE holds a value."),
+    ):  # fmt: skip
+        bad = table.filter(mask)
+        if bad.num_rows:
+            group = {
+                f"{SOURCE_ROW}_min": pc.min(bad.column(SOURCE_ROW)).as_py(),
+                f"{SOURCE_ROW}_count": bad.num_rows,
+            }
+            findings.append(_finding("L1_MISSING_VALUE", file, group, MEASURE, es, en))
+    return findings
+
+
+def check_attribute_codes(table: pa.Table, std: Standard, file: str) -> list[Finding]:
+    """Coded attributes take a value of their code list (empty is allowed)."""
+    findings = []
+    for attr in ("OBS_STATUS", "CONF_STATUS", "UNIT_MEASURE", "COUNTING_BASIS"):
+        codelist = std.codelist_for(attr)
+        for group in _distinct(table, [attr]):
+            value = group[attr]
+            if value is not None and value not in codelist:
+                findings.append(_finding(
+                    "L1_ATTRIBUTE_CODE", file, group, attr,
+                    f"«{value}» no es un código de {codelist.id} (la lista de {attr}); "
+                    f"códigos: {', '.join(codelist.ids())}.",
+                    f"'{value}' is not a code of {codelist.id} (the code list of {attr}); "
+                    f"codes: {', '.join(codelist.ids())}.",
+                ))  # fmt: skip
+    return findings
+
+
+def check_counterpart_role(table: pa.Table, std: Standard, file: str) -> list[Finding]:
+    """`_Z` (not applicable) exactly for the indicators whose counterpart role is `none`."""
+    known = {i.id: i for i in std.indicators}
+    findings = []
+    for group in _distinct(table, ["INDICATOR", "COUNTERPART_AREA"]):
+        ind = known.get(group["INDICATOR"])
+        if ind is None:
+            continue
+        no_role = ind.counterpart_role in ("none", "")
+        is_z = group["COUNTERPART_AREA"] == "_Z"
+        if no_role and not is_z:
+            findings.append(_finding(
+                "L1_COUNTERPART_ROLE", file, group, "COUNTERPART_AREA",
+                f"El indicador {ind.id} no tiene país de contraparte: use COUNTERPART_AREA=_Z, "
+                f"no {group['COUNTERPART_AREA']}.",
+                f"Indicator {ind.id} has no counterpart country: use COUNTERPART_AREA=_Z, "
+                f"not {group['COUNTERPART_AREA']}.",
+            ))  # fmt: skip
+        elif is_z and not no_role:
+            role = ind.counterpart_role
+            findings.append(_finding(
+                "L1_COUNTERPART_ROLE", file, group, "COUNTERPART_AREA",
+                f"El indicador {ind.id} tiene país de contraparte ({role}): use un país, _T o "
+                "_X, no _Z.",
+                f"Indicator {ind.id} has a counterpart country ({role}): use a country, _T or "
+                "_X, not _Z.",
+            ))  # fmt: skip
+    return findings
+
+
+def check_units(table: pa.Table, std: Standard, file: str) -> list[Finding]:
+    """UNIT_MEASURE and COUNTING_BASIS, when given, are those of the indicator."""
+    known = {i.id: i for i in std.indicators}
+    findings = []
+    for attr, rule_id in (("UNIT_MEASURE", "L1_UNIT"), ("COUNTING_BASIS", "L1_COUNTING_BASIS")):
+        for group in _distinct(table, ["INDICATOR", attr]):
+            ind = known.get(group["INDICATOR"])
+            value = group[attr]
+            expected = None
+            if ind is not None:
+                expected = ind.unit if attr == "UNIT_MEASURE" else ind.counting_basis
+            if value is None or expected is None or value == expected:
+                continue
+            findings.append(_finding(
+                rule_id, file, group, attr,
+                f"El indicador {ind.id} se mide con {attr}={expected}, no {value}.",
+                f"Indicator {ind.id} is measured with {attr}={expected}, not {value}.",
+            ))  # fmt: skip
+    return findings
+
+
 def check_structure(table: pa.Table, std: Standard, dataflow: str, file: str) -> list[Finding]:
     """All level-1 rules over one submission's frame."""
     return [
         *check_codes(table, std, file),
+        *check_missing_values(table, file),
+        *check_attribute_codes(table, std, file),
+        *check_counterpart_role(table, std, file),
+        *check_units(table, std, file),
         *check_indicators(table, std, dataflow, file),
         *check_periods(table, file),
         *check_counts(table, std, file),
