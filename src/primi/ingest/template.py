@@ -402,7 +402,9 @@ def _write_definitions(ws: Worksheet, std: Standard, indicators: tuple, lang: st
         ]
         for col, value in enumerate(values, start=1):
             ws.cell(row=row, column=col, value=value).alignment = WRAP
-    for letter, width in zip("ABCDEFGHIJK", (16, 30, 70, 40, 22, 30, 24, 12, 14, 40, 24)):
+    for letter, width in zip(
+        "ABCDEFGHIJK", (16, 30, 70, 40, 22, 30, 24, 12, 14, 40, 24), strict=True
+    ):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "B2"
 
@@ -424,7 +426,7 @@ def _write_codes(
             ws.cell(row=row, column=3, value=code.id)
             ws.cell(row=row, column=4, value=code.names.get(lang, ""))
             row += 1
-    for letter, width in zip("ABCD", (20, 40, 12, 50)):
+    for letter, width in zip("ABCD", (20, 40, 12, 50), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:D{row - 1}"
