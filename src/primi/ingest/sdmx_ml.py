@@ -12,8 +12,9 @@ observation attributes as (observation index, value) pairs, so an attribute pres
 observations only costs nothing on the others. The text columns then go through the same
 conversions as SDMX-CSV (periods canonical on distinct values, numbers checked), column-wise.
 
-SOURCE_ROW is the line of the Obs element's start tag in the file (lxml's `sourceline`), so the
-report points at a line the submitter can open in an editor.
+SOURCE_ROW is the line of the Obs element in the file (lxml's `sourceline`), so the report
+points at a line the submitter can open in an editor. libxml2 counts the line where the start tag
+ends: an Obs whose attributes are spread over several lines is named by the last of them.
 """
 
 from dataclasses import dataclass, field

@@ -48,14 +48,20 @@ def iterparse_safely(
                     raise doctype_error(name)
             yield event, element
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno and exc.lineno > 0 else None
-        if "amplification" in str(exc):
+        # iterparse may raise a summary ("no element found"); the first fatal error says why.
+        # The log can hold earlier files' errors: keep this file's.
+        fatals = [e for e in exc.error_log.filter_from_fatals() if e.filename == str(path)]
+        fatal = fatals[0] if fatals else None
+        message = (fatal.message if fatal else exc.msg) or "?"
+        line = fatal.line if fatal else exc.lineno
+        line = line if line and line > 0 else None
+        if "amplification" in message:
             raise doctype_error(name, line) from None
         raise ReadError(
             name,
             "L0_XML_SYNTAX",
-            f"El archivo no es XML bien formado: {exc.msg}.",
-            f"The file is not well-formed XML: {exc.msg}.",
+            f"El archivo no es XML bien formado: {message}.",
+            f"The file is not well-formed XML: {message}.",
             row=line,
         ) from None
     except OSError as exc:
