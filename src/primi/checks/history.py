@@ -1,0 +1,302 @@
+"""Level 3: a submission against the same provider's published history.
+
+The history of every series in the submission comes from the store in one query
+(`fetch_history`); the checks are DuckDB window queries over the history and the submission
+together, so they also run on a submission alone (a long file is its own history). Thresholds
+are in `rules.yaml`:
+
+- revisions: a published value changes by more than `relative` and more than `absolute` units;
+- outliers: robust z-score of log(1 + value) after removing a moving median level (half-width
+  `window` periods) and, for monthly and quarterly series, the median deviation of the same
+  month or quarter in other years; the scale is 1.4826 x the MAD of those residuals;
+- level shifts: median of the new periods against the median of the last `recent` published ones;
+- series that stop, and months missing inside a monthly series' span.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pyarrow as pa
+
+from primi.checks.findings import Finding
+from primi.checks.rules import finding, max_findings_per_rule, rule
+from primi.standard.frame import DIMENSIONS, MEASURE, SOURCE_ROW, TIME_DIMENSION
+
+HISTORY_SCHEMA = pa.schema(
+    [
+        ("SERIES_KEY", pa.string()),
+        (TIME_DIMENSION, pa.string()),
+        (MEASURE, pa.float64()),
+        ("PUBLISHED_AT", pa.timestamp("us", tz="UTC")),
+    ]
+)
+_KEY_SQL = "concat_ws('.', " + ", ".join(DIMENSIONS) + ")"
+# Period index: months and quarters counted from year 0, years as they are.
+_T_SQL = """CASE length({p}) WHEN 4 THEN CAST({p} AS INTEGER)
+    WHEN 7 THEN CASE WHEN substr({p}, 6, 1) = 'Q'
+        THEN CAST(substr({p}, 1, 4) AS INTEGER) * 4 + CAST(substr({p}, 7, 1) AS INTEGER) - 1
+        ELSE CAST(substr({p}, 1, 4) AS INTEGER) * 12 + CAST(substr({p}, 6, 2) AS INTEGER) - 1 END
+    END"""
+
+
+def empty_history() -> pa.Table:
+    return HISTORY_SCHEMA.empty_table()
+
+
+def fetch_history(table: pa.Table, *, dataflow: str, provider: str) -> pa.Table:
+    """The provider's published values of the submission's series: one query for all of them."""
+    from primi.store.queries import current_value_batches
+
+    positions = []
+    for dim in DIMENSIONS:
+        codes = sorted(v for v in table.column(dim).unique().to_pylist() if v)
+        positions.append("+".join(codes))
+    keys, periods, values, published = [], [], [], []
+    for batch in current_value_batches(".".join(positions), dataflow=dataflow):
+        for r in batch:
+            if r.provider != provider:
+                continue
+            keys.append(r.series_key)
+            periods.append(r.time_period)
+            values.append(r.obs_value)
+            published.append(r.published_at)
+    return pa.table([keys, periods, values, published], schema=HISTORY_SCHEMA)
+
+
+def _connect(table: pa.Table, history: pa.Table | None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.register("frame", table)
+    con.register("history", history if history is not None else empty_history())
+    t_sub = _T_SQL.format(p=TIME_DIMENSION)
+    t_hist = _T_SQL.format(p="h." + TIME_DIMENSION)
+    con.sql(f"""
+        CREATE TEMP TABLE sub AS SELECT {_KEY_SQL} AS SERIES_KEY, FREQ, REF_AREA, INDICATOR,
+            {TIME_DIMENSION}, {t_sub} AS t, {MEASURE}, {SOURCE_ROW}, OBS_STATUS
+        FROM frame
+    """)
+    con.sql(f"""
+        CREATE TEMP TABLE combined AS
+        SELECT SERIES_KEY, FREQ, {TIME_DIMENSION}, t, {MEASURE}, {SOURCE_ROW}, true AS submitted
+        FROM sub
+        UNION ALL
+        SELECT h.SERIES_KEY, split_part(h.SERIES_KEY, '.', 1), h.{TIME_DIMENSION}, {t_hist},
+            h.{MEASURE}, NULL, false
+        FROM history h ANTI JOIN sub s
+            ON s.SERIES_KEY = h.SERIES_KEY AND s.{TIME_DIMENSION} = h.{TIME_DIMENSION}
+    """)
+    return con
+
+
+def check_history(
+    table: pa.Table, file: str, history: pa.Table | None = None, sheet: str | None = None
+) -> list[Finding]:
+    """All level-3 rules; `history` is `fetch_history`'s table (None: the submission alone)."""
+    con = _connect(table, history)
+    found = [
+        *_revisions(con, file, sheet),
+        *_outliers(con, file, sheet),
+        *_level_shifts(con, file, sheet),
+        *_stopped(con, file, sheet),
+        *_missing_months(con, file, sheet),
+    ]
+    return found
+
+
+def _capped(rule_id: str, rows: list[dict], make, file: str, sheet: str | None) -> list[Finding]:
+    limit = max_findings_per_rule()
+    out = [make(r) for r in rows[:limit]]
+    if len(rows) > limit:
+        n = len(rows) - limit
+        out.append(finding(
+            rule_id, file, f"Y {n} casos más de esta regla.", f"And {n} more cases of this rule.",
+            sheet=sheet, count=n,
+        ))  # fmt: skip
+    return out
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "?"
+
+
+def _revisions(con, file: str, sheet: str | None) -> list[Finding]:
+    p = rule("L3_REVISION").params
+    rows = (
+        con.sql(f"""
+        SELECT s.SERIES_KEY, s.{TIME_DIMENSION}, s.{MEASURE} AS new, h.{MEASURE} AS old,
+            h.PUBLISHED_AT, s.{SOURCE_ROW}
+        FROM sub s JOIN history h
+            ON h.SERIES_KEY = s.SERIES_KEY AND h.{TIME_DIMENSION} = s.{TIME_DIMENSION}
+        WHERE abs(s.{MEASURE} - h.{MEASURE}) > {float(p["relative"])} * abs(h.{MEASURE})
+            AND abs(s.{MEASURE} - h.{MEASURE}) > {float(p["absolute"])}
+        ORDER BY s.{SOURCE_ROW}
+    """)
+        .to_arrow_table()
+        .to_pylist()
+    )
+    return _capped("L3_REVISION", rows, lambda r: finding(
+        "L3_REVISION", file,
+        f"La serie {r['SERIES_KEY']} en {r[TIME_DIMENSION]} pasa de {r['old']:,.2f} (publicado "
+        f"el {_when(r['PUBLISHED_AT'])}) a {r['new']:,.2f}.",
+        f"Series {r['SERIES_KEY']} in {r[TIME_DIMENSION]} goes from {r['old']:,.2f} (published "
+        f"on {_when(r['PUBLISHED_AT'])}) to {r['new']:,.2f}.",
+        sheet=sheet, row=r[SOURCE_ROW], column=MEASURE, series_key=r["SERIES_KEY"],
+    ), file, sheet)  # fmt: skip
+
+
+def _outliers(con, file: str, sheet: str | None) -> list[Finding]:
+    p = rule("L3_OUTLIER").params
+    rows: list[dict] = []
+    for freq, season in (("M", 12), ("Q", 4), ("A", 0)):
+        w = int(p["window"][freq])
+        season_sql = (
+            f"median(dev) OVER (PARTITION BY SERIES_KEY, t % {season})" if season else "0.0"
+        )
+        rows += (
+            con.sql(f"""
+            WITH base AS (
+                SELECT *, ln(1 + {MEASURE}) AS lv, count(*) OVER (PARTITION BY SERIES_KEY) AS n
+                FROM combined WHERE FREQ = '{freq}' AND {MEASURE} >= 0
+            ), levelled AS (
+                SELECT *, lv - median(lv) OVER (PARTITION BY SERIES_KEY ORDER BY t
+                    ROWS BETWEEN {w} PRECEDING AND {w} FOLLOWING) AS dev,
+                    median(lv) OVER (PARTITION BY SERIES_KEY ORDER BY t
+                    ROWS BETWEEN {w} PRECEDING AND {w} FOLLOWING) AS level
+                FROM base WHERE n >= {int(p["min_observations"][freq])}
+            ), seasonal AS (
+                SELECT *, {season_sql} AS season FROM levelled
+            ), resid AS (
+                SELECT *, dev - season AS r, median(dev - season) OVER (PARTITION BY SERIES_KEY)
+                    AS r_med FROM seasonal
+            ), scaled AS (
+                SELECT *, greatest(1.4826 * median(abs(r - r_med)) OVER (PARTITION BY SERIES_KEY),
+                    0.02) AS scale, exp(level + season) - 1 AS expected FROM resid
+            )
+            SELECT SERIES_KEY, {TIME_DIMENSION}, {MEASURE}, {SOURCE_ROW}, expected,
+                abs(r - r_med) / scale AS z
+            FROM scaled
+            WHERE submitted AND abs(r - r_med) / scale > {float(p["z"])}
+                AND ({MEASURE} > {float(p["ratio"])} * expected
+                     OR {MEASURE} * {float(p["ratio"])} < expected)
+                AND abs({MEASURE} - expected) >= {float(p["absolute"])}
+            ORDER BY {SOURCE_ROW}
+        """)
+            .to_arrow_table()
+            .to_pylist()
+        )
+    return _capped("L3_OUTLIER", rows, lambda r: finding(
+        "L3_OUTLIER", file,
+        f"La serie {r['SERIES_KEY']} vale {r[MEASURE]:,.0f} en {r[TIME_DIMENSION]}, cuando su "
+        f"historia hace esperar unos {r['expected']:,.0f} (puntuación z robusta {r['z']:.1f}).",
+        f"Series {r['SERIES_KEY']} is {r[MEASURE]:,.0f} in {r[TIME_DIMENSION]} where its "
+        f"history suggests about {r['expected']:,.0f} (robust z-score {r['z']:.1f}).",
+        sheet=sheet, row=r[SOURCE_ROW], column=MEASURE, series_key=r["SERIES_KEY"],
+    ), file, sheet)  # fmt: skip
+
+
+def _level_shifts(con, file: str, sheet: str | None) -> list[Finding]:
+    p = rule("L3_LEVEL_SHIFT").params
+    factor = float(p["factor"])
+    rows = (
+        con.sql(f"""
+        WITH last_published AS (
+            SELECT SERIES_KEY, max(t) AS last_t FROM combined WHERE NOT submitted GROUP BY 1
+        ), new AS (
+            SELECT s.SERIES_KEY, median(s.{MEASURE}) AS new_median, count(*) AS n_new,
+                min(s.{SOURCE_ROW}) AS first_row, bool_or(s.OBS_STATUS = 'B') AS has_break
+            FROM sub s JOIN last_published l ON l.SERIES_KEY = s.SERIES_KEY AND s.t > l.last_t
+            GROUP BY 1
+        ), recent AS (
+            SELECT c.SERIES_KEY, median(c.{MEASURE}) AS old_median FROM (
+                SELECT *, row_number() OVER (PARTITION BY SERIES_KEY ORDER BY t DESC) AS k
+                FROM combined WHERE NOT submitted) c
+            WHERE k <= {int(p["recent"])} GROUP BY 1
+        )
+        SELECT n.*, r.old_median FROM new n JOIN recent r USING (SERIES_KEY)
+        WHERE n.n_new >= {int(p["min_new"])} AND NOT coalesce(n.has_break, false)
+            AND abs(n.new_median - r.old_median) > {float(p["absolute"])}
+            AND (n.new_median > {factor} * r.old_median OR n.new_median * {factor} < r.old_median)
+        ORDER BY first_row
+    """)
+        .to_arrow_table()
+        .to_pylist()
+    )
+    return _capped("L3_LEVEL_SHIFT", rows, lambda r: finding(
+        "L3_LEVEL_SHIFT", file,
+        f"La serie {r['SERIES_KEY']} pasa de una mediana de {r['old_median']:,.0f} en sus "
+        f"últimos periodos publicados a {r['new_median']:,.0f} en sus {r['n_new']} periodos "
+        "nuevos; si hubo un cambio de fuente o de definición, márquelo con OBS_STATUS=B.",
+        f"Series {r['SERIES_KEY']} goes from a median of {r['old_median']:,.0f} in its last "
+        f"published periods to {r['new_median']:,.0f} in its {r['n_new']} new periods; if the "
+        "source or definition changed, mark it with OBS_STATUS=B.",
+        sheet=sheet, row=r["first_row"], column=MEASURE, series_key=r["SERIES_KEY"],
+    ), file, sheet)  # fmt: skip
+
+
+def _stopped(con, file: str, sheet: str | None) -> list[Finding]:
+    rows = (
+        con.sql(f"""
+        WITH covered AS (
+            SELECT FREQ, REF_AREA, INDICATOR, min(t) AS first_t, max(t) AS last_t,
+                max({TIME_DIMENSION}) AS last_period
+            FROM sub GROUP BY ALL
+        ), published AS (
+            SELECT SERIES_KEY, split_part(SERIES_KEY, '.', 1) AS FREQ,
+                split_part(SERIES_KEY, '.', 2) AS REF_AREA,
+                split_part(SERIES_KEY, '.', 3) AS INDICATOR, max(t) AS last_t,
+                max({TIME_DIMENSION}) AS last_period
+            FROM combined WHERE NOT submitted GROUP BY 1
+        )
+        SELECT p.SERIES_KEY, p.last_period, c.last_period AS until
+        FROM published p JOIN covered c USING (FREQ, REF_AREA, INDICATOR)
+        WHERE p.last_t >= c.first_t - 1 AND p.last_t < c.last_t
+            AND p.SERIES_KEY NOT IN (SELECT SERIES_KEY FROM sub)
+        ORDER BY 1
+    """)
+        .to_arrow_table()
+        .to_pylist()
+    )
+    return _capped("L3_SERIES_STOPPED", rows, lambda r: finding(
+        "L3_SERIES_STOPPED", file,
+        f"La serie publicada {r['SERIES_KEY']} termina en {r['last_period']} y este envío no la "
+        f"continúa, aunque llega hasta {r['until']} para el mismo indicador y país.",
+        f"Published series {r['SERIES_KEY']} ends in {r['last_period']} and this submission "
+        f"does not continue it, although it reaches {r['until']} for the same indicator and "
+        "country.",
+        sheet=sheet, series_key=r["SERIES_KEY"],
+    ), file, sheet)  # fmt: skip
+
+
+def _missing_months(con, file: str, sheet: str | None) -> list[Finding]:
+    rows = (
+        con.sql(f"""
+        WITH ordered AS (
+            SELECT SERIES_KEY, t, {SOURCE_ROW}, submitted,
+                lead(t) OVER w AS next_t, lead(submitted) OVER w AS next_submitted,
+                lead({SOURCE_ROW}) OVER w AS next_row
+            FROM combined WHERE FREQ = 'M'
+            WINDOW w AS (PARTITION BY SERIES_KEY ORDER BY t)
+        )
+        SELECT SERIES_KEY, next_t - t - 1 AS n_missing,
+            printf('%04d-%02d', (t + 1) // 12, (t + 1) % 12 + 1) AS first_missing,
+            printf('%04d-%02d', (next_t - 1) // 12, (next_t - 1) % 12 + 1) AS last_missing,
+            coalesce(next_row, {SOURCE_ROW}) AS row
+        FROM ordered WHERE next_t - t > 1 AND (submitted OR next_submitted)
+        ORDER BY row
+    """)
+        .to_arrow_table()
+        .to_pylist()
+    )
+
+    def span(r: dict) -> str:
+        if r["n_missing"] == 1:
+            return r["first_missing"]
+        return f"{r['first_missing']} … {r['last_missing']}"
+
+    return _capped("L3_MISSING_MONTH", rows, lambda r: finding(
+        "L3_MISSING_MONTH", file,
+        f"A la serie mensual {r['SERIES_KEY']} le faltan {r['n_missing']} meses: {span(r)}.",
+        f"Monthly series {r['SERIES_KEY']} lacks {r['n_missing']} months: {span(r)}.",
+        sheet=sheet, row=r["row"], column=TIME_DIMENSION, series_key=r["SERIES_KEY"],
+    ), file, sheet)  # fmt: skip

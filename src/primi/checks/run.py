@@ -1,0 +1,40 @@
+"""All checks of one submission, in order: level 1, level 2 and (with a provider) level 3.
+
+Every finding comes back with its rule's definition quoted in both languages and the sheet it
+belongs to, so a report needs nothing else to be read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pyarrow as pa
+
+from primi.checks.consistency import check_time_sums
+from primi.checks.findings import Finding
+from primi.checks.hierarchy import check_hierarchies
+from primi.checks.history import check_history, fetch_history
+from primi.checks.rules import with_definition
+from primi.checks.structure import check_structure
+from primi.standard.catalogue import Standard
+
+
+def run_checks(
+    table: pa.Table,
+    std: Standard,
+    *,
+    dataflow: str,
+    file: str,
+    provider: str | None = None,
+    sheet: str | None = None,
+) -> list[Finding]:
+    """Levels 1 and 2 always; level 3 when `provider` is given (its history read from the store)."""
+    findings = [
+        *(dataclasses.replace(f, sheet=sheet) for f in check_structure(table, std, dataflow, file)),
+        *check_hierarchies(table, std, file, sheet),
+        *check_time_sums(table, std, file, sheet),
+    ]
+    if provider is not None:
+        history = fetch_history(table, dataflow=dataflow, provider=provider)
+        findings += check_history(table, file, history, sheet)
+    return [with_definition(f) for f in findings]
