@@ -193,10 +193,11 @@ def _fixed_values(rows: list[list]) -> dict[str, str]:
             if pair and pair[0] in FIXED_KEYS:
                 fixed[pair[0]] = code_of(pair[1]) or ""
                 continue
-            if isinstance(cell, str) and cell.strip().upper() in FIXED_KEYS and j + 1 < len(row):
+            # A key cell alone must be the code as written (REF_AREA), not a label (Sex).
+            if isinstance(cell, str) and cell.strip() in FIXED_KEYS and j + 1 < len(row):
                 value = code_of(row[j + 1])
                 if value:
-                    fixed[cell.strip().upper()] = value
+                    fixed[cell.strip()] = value
     return fixed
 
 

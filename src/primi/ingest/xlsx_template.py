@@ -45,6 +45,8 @@ def read_template_rows(file: str, rows: list[list], header: int, fixed: dict[str
     }
     body = rows[header + 1 :]
     width = len(names)
+    if not body:
+        raise no_rows(file, header + 1)
     columns_raw = list(zip(*(r[:width] + [""] * (width - len(r)) for r in body), strict=False))
     arrays = {name: objects(columns_raw[i]) for name, i in wanted.items()}
     filled = np.zeros(len(body), dtype=bool)
