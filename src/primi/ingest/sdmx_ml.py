@@ -17,6 +17,7 @@ points at a line the submitter can open in an editor. libxml2 counts the line wh
 ends: an Obs whose attributes are spread over several lines is named by the last of them.
 """
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,8 +185,14 @@ def relocated(err: ReadError, row: int | None) -> ReadError:
     return ReadError(f.file, f.rule, f.message_es, f.message_en, row=row, column=f.column)
 
 
+@functools.cache
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """An element's name without its namespace, remembered per tag (called twice per element)."""
+    return _local_name(tag) if isinstance(tag, str) else ""
 
 
 def _gather(path: Path) -> tuple[_Gathered, str]:
