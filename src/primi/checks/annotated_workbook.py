@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -153,11 +154,8 @@ def _write(
     for number, (sheet, cells) in enumerate(sorted(marks.items()), start=1):
         part = parts[sheet]
         xml = zin.read(part)
-        styled = {
-            cell: _xf(styles, xf_cache, _cell_style(xml, cell), fill_ids[mark.severity])
-            for cell, mark in cells.items()
-        }
-        xml = _restyle(xml, styled)
+        fills = {cell: fill_ids[mark.severity] for cell, mark in cells.items()}
+        xml = _restyle(xml, fills, lambda style, fill: _xf(styles, xf_cache, style, fill))
         comments, vml = _comment_parts(cells, number)
         comments_part, vml_part = _free(names, "xl/comments", number), None
         vml_part = _free(names, "xl/drawings/vmlDrawing", number, ".vml")
@@ -235,20 +233,17 @@ def _xf(styles: etree._Element, cache: dict[tuple[int, str], int], style: int, f
     return cache[key]
 
 
-def _cell_style(xml: bytes, cell: tuple[int, int]) -> int:
-    ref = f"{get_column_letter(cell[1])}{cell[0]}".encode()
-    m = re.search(rb'<(?:\w+:)?c\b[^>]*?\br="' + ref + rb'"[^>]*?>', xml)
-    if not m:
-        return 0
-    s = re.search(rb'\bs="(\d+)"', m.group(0))
-    return int(s.group(1)) if s else 0
+def _restyle(
+    xml: bytes, fills: dict[tuple[int, int], int], xf_for: Callable[[int, int], int]
+) -> bytes:
+    """Give each flagged cell its fill, adding cells and rows where the sheet has none.
 
-
-def _restyle(xml: bytes, styled: dict[tuple[int, int], int]) -> bytes:
-    """Set the style of each flagged cell, adding cells and rows where the sheet has none."""
+    One pass over the row tags; only the flagged rows' cells are looked at. `xf_for(style,
+    fill)` gives the cell format that keeps the cell's number format and font and adds the fill.
+    """
     by_row: dict[int, dict[int, int]] = defaultdict(dict)
-    for (row, col), xf in styled.items():
-        by_row[row][col] = xf
+    for (row, col), fill in fills.items():
+        by_row[row][col] = fill
     pieces, pos = [], 0
     rows_seen: set[int] = set()
     pending = sorted(by_row)
@@ -257,7 +252,7 @@ def _restyle(xml: bytes, styled: dict[tuple[int, int], int]) -> bytes:
         number = int(m.group(1))
         while pending and pending[0] < number:
             row = pending.pop(0)
-            pieces += [xml[pos : m.start()], _new_row(row, by_row[row])]
+            pieces += [xml[pos : m.start()], _new_row(row, by_row[row], xf_for)]
             pos = m.start()
         if number not in by_row:
             continue
@@ -265,29 +260,38 @@ def _restyle(xml: bytes, styled: dict[tuple[int, int], int]) -> bytes:
         if pending and pending[0] == number:
             pending.pop(0)
         if m.group(2):  # <row .../> with no cells
-            pieces += [xml[pos : m.start()], _new_row(number, by_row[number], m.group(0)[:-2])]
+            pieces += [
+                xml[pos : m.start()],
+                _new_row(number, by_row[number], xf_for, m.group(0)[:-2]),
+            ]
             pos = m.end()
             continue
         end = xml.find(b"</row>", m.end()) if b":row" not in m.group(0) else -1
         if end < 0:
             end = re.compile(rb"</(?:\w+:)?row>").search(xml, m.end()).start()
-        pieces += [xml[pos : m.end()], _restyle_row(xml[m.end() : end], number, by_row[number])]
+        pieces += [
+            xml[pos : m.end()],
+            _restyle_row(xml[m.end() : end], number, by_row[number], xf_for),
+        ]
         pos = end
     close = xml.find(b"</sheetData>")
     if pending and close >= 0:
-        pieces += [xml[pos:close]] + [_new_row(r, by_row[r]) for r in pending]
+        pieces += [xml[pos:close]] + [_new_row(r, by_row[r], xf_for) for r in pending]
         pos = close
     elif pending:  # <sheetData/>
         empty = xml.find(b"<sheetData/>")
-        rows = b"".join(_new_row(r, by_row[r]) for r in pending)
+        rows = b"".join(_new_row(r, by_row[r], xf_for) for r in pending)
         pieces += [xml[pos:empty], b"<sheetData>" + rows + b"</sheetData>"]
         pos = empty + len(b"<sheetData/>")
     pieces.append(xml[pos:])
     return b"".join(pieces)
 
 
-def _new_row(number: int, cells: dict[int, int], tag: bytes | None = None) -> bytes:
+def _new_row(
+    number: int, fills: dict[int, int], xf_for: Callable[[int, int], int], tag: bytes | None = None
+) -> bytes:
     opening = (tag + b">") if tag else f'<row r="{number}">'.encode()
+    cells = {c: xf_for(0, fill) for c, fill in fills.items()}
     body = b"".join(
         f'<c r="{get_column_letter(c)}{number}" s="{xf}"/>'.encode()
         for c, xf in sorted(cells.items())
@@ -298,25 +302,29 @@ def _new_row(number: int, cells: dict[int, int], tag: bytes | None = None) -> by
 _CELL_TAG = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)\d+"[^>]*?(/?)>')
 
 
-def _restyle_row(body: bytes, number: int, cells: dict[int, int]) -> bytes:
-    todo = dict(cells)
+def _restyle_row(
+    body: bytes, number: int, fills: dict[int, int], xf_for: Callable[[int, int], int]
+) -> bytes:
+    todo = dict(fills)
     pieces, pos = [], 0
     for m in _CELL_TAG.finditer(body):
         col = column_index_from_string(m.group(1).decode())
         for missing in sorted(c for c in todo if c < col):
-            pieces += [body[pos : m.start()], _empty_cell(missing, number, todo.pop(missing))]
+            xf = xf_for(0, todo.pop(missing))
+            pieces += [body[pos : m.start()], _empty_cell(missing, number, xf)]
             pos = m.start()
         if col in todo:
             tag = m.group(0)
-            xf = str(todo.pop(col)).encode()
-            if re.search(rb'\bs="\d+"', tag):
+            style = re.search(rb'\bs="(\d+)"', tag)
+            xf = str(xf_for(int(style.group(1)) if style else 0, todo.pop(col))).encode()
+            if style:
                 tag = re.sub(rb'\bs="\d+"', b's="' + xf + b'"', tag)
             else:
                 tag = tag[:2] + b' s="' + xf + b'"' + tag[2:]
             pieces += [body[pos : m.start()], tag]
             pos = m.end()
     pieces.append(body[pos:])
-    pieces += [_empty_cell(c, number, xf) for c, xf in sorted(todo.items())]
+    pieces += [_empty_cell(c, number, xf_for(0, fill)) for c, fill in sorted(todo.items())]
     return b"".join(pieces)
 
 
