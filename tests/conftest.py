@@ -1,17 +1,9 @@
-"""Shared fixtures: paths to ../shared, and the environment every test run needs."""
+"""Shared fixtures: the path to ../shared's real data."""
 
-import os
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("PRIMI_SHARED", REPO.parent / "shared"))
-REAL = SHARED / "data" / "real"
-SDMX_SAMPLES = SHARED / "sdmx-samples"
+from shared_paths import REAL
 
 
 @pytest.fixture(scope="session")

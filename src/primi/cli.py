@@ -53,11 +53,21 @@ def _migrate() -> None:
 
 
 def _serve(port: int) -> None:
+    """The site, and beside it a django-tasks worker for the checks and loads of uploads."""
+    import subprocess
+
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "django", "db_worker", "--interval", "0.5", "--no-startup-delay"]
+    )
     print(f"PRIMI: http://127.0.0.1:{port}/  (Ctrl+C to stop)", flush=True)
-    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+    try:
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -68,8 +78,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     created = sync_standard()
     print(f"Standard: {len(created)} new artefact version(s).")
-    summary = load_demo(progress=True)
-    print(summary)
+    from primi.workflow.demo_accounts import create_demo_accounts
+
+    print(load_demo(progress=True))
+    print(create_demo_accounts())
     if not args.no_serve:
         _serve(args.port)
     return EXIT_OK
@@ -82,6 +94,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _defaults(args: argparse.Namespace) -> dict[str, str]:
+    """Dimensions the file may leave out, given on the command line."""
+    given = {"REF_AREA": args.country, "INDICATOR": args.indicator, "FREQ": args.freq}
+    return {dim: value for dim, value in given.items() if value}
+
+
+def _explanation(text: str) -> tuple[str, str]:
+    rule, sep, why = text.partition("=")
+    if not sep or not rule.strip() or not why.strip():
+        raise argparse.ArgumentTypeError("use RULE=explanation")
+    return rule.strip(), why.strip()
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
@@ -91,8 +116,10 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     with tqdm(desc="Load", unit=" obs", disable=None) as bar:
 
-        def advance(rows: int) -> None:
-            bar.update(rows - bar.n)
+        def advance(stage: str, done: int, total: int) -> None:
+            bar.set_postfix_str(stage)
+            bar.total = total or None
+            bar.update(done - bar.n)
 
         try:
             result = submit_file(
@@ -100,6 +127,9 @@ def cmd_load(args: argparse.Namespace) -> int:
                 provider=args.provider,
                 dry_run=args.dry_run,
                 publish=args.publish,
+                defaults=_defaults(args),
+                explanations=dict(args.explain or []),
+                override=args.accept_warnings,
                 progress=advance,
             )
         except SubmissionError as exc:
@@ -136,6 +166,21 @@ def cmd_export(args: argparse.Namespace) -> int:
             else f"{n} observations written to {args.file}",
             file=sys.stderr,
         )  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from primi.ingest.template import write_template
+
+    try:
+        write_template(args.flow, args.country, args.template_lang, Path(args.file))
+    except (KeyError, ValueError) as exc:
+        print(f"Desconocido / unknown: {exc.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        f"Plantilla escrita en {args.file}" if args.template_lang == "es"
+        else f"Template written to {args.file}"
+    )  # fmt: skip
     return EXIT_OK
 
 
@@ -184,7 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     p.set_defaults(func=cmd_serve)
 
-    p = verbs.add_parser("load", help="check and load a data file (SDMX-CSV 1.0 or 2.0)")
+    p = verbs.add_parser(
+        "load",
+        help="check and load a data file (SDMX-CSV, CSV, xlsx, SDMX-ML, SDMX-JSON)",
+    )
     p.add_argument("file", metavar="FILE", help="the file to load")
     p.add_argument(
         "--provider",
@@ -194,6 +242,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--dry-run", action="store_true", help="check only; change nothing")
     p.add_argument("--publish", action="store_true", help="publish the revision at once")
+    p.add_argument("--country", metavar="ISO3", help="REF_AREA when the file has no such column")
+    p.add_argument("--indicator", metavar="ID", help="INDICATOR when the file has none")
+    p.add_argument("--freq", choices=["A", "Q", "M"], help="FREQ when the file has none")
+    p.add_argument(
+        "--explain",
+        metavar="RULE=TEXT",
+        action="append",
+        type=_explanation,
+        help="explanation of a rule's warnings, kept with the revision (repeatable)",
+    )
+    p.add_argument(
+        "--accept-warnings",
+        action="store_true",
+        help="load despite unexplained warnings (the regional steward's override)",
+    )
     p.set_defaults(func=cmd_load)
 
     p = verbs.add_parser("export", help="write a dataflow's published data")
@@ -202,6 +265,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", metavar="T", help="the data as published at this ISO timestamp")
     p.add_argument("file", metavar="FILE", nargs="?", help="output file (default: stdout)")
     p.set_defaults(func=cmd_export)
+
+    p = verbs.add_parser("template", help="write an Excel template for a dataflow and a country")
+    p.add_argument("flow", metavar="DF_ID", help="dataflow id, e.g. DF_FLOWS")
+    p.add_argument("--country", required=True, metavar="ISO3", help="reporting country, e.g. GTM")
+    p.add_argument(
+        "--lang",
+        dest="template_lang",
+        choices=["es", "en"],
+        default="es",
+        help="language of the template (default es)",
+    )
+    p.add_argument("file", metavar="FILE", help="the .xlsx file to write")
+    p.set_defaults(func=cmd_template)
 
     p = verbs.add_parser("standard", help="check or export the regional standard")
     standard = p.add_subparsers(dest="standard_verb", required=True, metavar="ACTION")

@@ -129,6 +129,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = PRIMI_HOME / "uploads"
+FILE_UPLOAD_PERMISSIONS = 0o600
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workflow:upload_new"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -9,6 +9,8 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("primi.workflow.urls")),
     path("", include("primi.portal.urls")),
     prefix_default_language=True,
 )

@@ -40,10 +40,11 @@ def _counts() -> tuple[int, int, int]:
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        ([], ["demo", "serve", "load", "export", "standard"]),
+        ([], ["demo", "serve", "load", "export", "template", "standard"]),
+        (["template"], ["--country", "--lang", "DF_ID", "FILE"]),
         (["demo"], ["--port", "--no-serve"]),
         (["serve"], ["--port"]),
-        (["load"], ["--provider", "--dry-run", "--publish", "FILE"]),
+        (["load"], ["--provider", "--dry-run", "--publish", "--explain", "--accept-warnings"]),
         (["export"], ["--flow", "--format", "--as-of", "FILE"]),
         (["standard"], ["check", "export"]),
         (["standard", "export"], ["FILE"]),
@@ -60,15 +61,19 @@ def test_every_verb_has_help(argv, expected, capsys):
 
 def test_parser_knows_every_verb():
     verbs = build_parser()._subparsers._group_actions[0].choices
-    assert set(verbs) == {"demo", "serve", "load", "export", "standard"}
+    assert set(verbs) == {"demo", "serve", "load", "export", "template", "standard"}
 
 
 def test_regin_real_file_loads_with_the_same_sums(real_data, tmp_path, capsys):
     """regin.csv -> SDMX-CSV -> `primi load` -> the store holds the same sum per reporter/month."""
     sdmx_csv = tmp_path / "regin_sdmx.csv"
     expected = regin_to_sdmx_csv(real_data / "regin.csv", sdmx_csv)
-    assert main(["load", str(sdmx_csv), "--provider", "IOM_AMERDIGEST", "--publish"]) == 0
-    assert "Errores: 0" in capsys.readouterr().out
+    # Real months with no entries of a nationality raise level-3 warnings: the steward accepts.
+    argv = ["load", str(sdmx_csv), "--provider", "IOM_AMERDIGEST", "--publish"]
+    assert main(argv) == 1
+    assert "L3_MISSING_MONTH" in capsys.readouterr().out
+    assert main([*argv, "--accept-warnings"]) == 0
+    assert "0 errores" in capsys.readouterr().out
     stored: dict[tuple[str, str], float] = {}
     for rev in current_values("M..ENTRY...."):
         ref_area = rev.series_key.split(".")[1]
@@ -125,7 +130,11 @@ def test_export_as_of_returns_what_was_published_then(tmp_path):
     second = _write(tmp_path / "v2.csv", ["M,GTM,ENTRY,MEX,_T,_T,_T,2024-01,15,EV,EVENTS"])
     assert main(["load", str(second), "--provider", "GTM_IGM", "--publish"]) == 0
     draft = _write(tmp_path / "v3.csv", ["M,GTM,ENTRY,MEX,_T,_T,_T,2024-01,99,EV,EVENTS"])
-    assert main(["load", str(draft), "--provider", "GTM_IGM"]) == 0
+    assert main(["load", str(draft), "--provider", "GTM_IGM"]) == 1  # a revision: explain it
+    why = "L3_REVISION=Registros de enero completados con los puestos fronterizos del sur"
+    assert main(["load", str(draft), "--provider", "GTM_IGM", "--explain", why]) == 0
+    draft_submission = Submission.objects.latest("pk")
+    assert draft_submission.notes["explanations"]["L3_REVISION"].startswith("Registros de enero")
 
     def exported(as_of: str | None) -> list[float]:
         out = tmp_path / f"out-{as_of}.csv"

@@ -4,7 +4,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import REAL, SDMX_SAMPLES
+from shared_paths import REAL, SDMX_SAMPLES
 
 from primi.ingest.detect import (
     LONG_CSV,

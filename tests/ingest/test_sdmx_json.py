@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SDMX_SAMPLES
+from shared_paths import SDMX_SAMPLES
 
 from primi.ingest.errors import ReadError
 from primi.ingest.sdmx_json import _dataset_table, _message, _structure_of, read_sdmx_json

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
-from conftest import SDMX_SAMPLES
 from lxml import etree
 from pysdmx.io import read_sdmx, write_sdmx
 from pysdmx.io.format import Format
 from pysdmx.io.pd import PandasDataset
+from shared_paths import SDMX_SAMPLES
 
 from primi.ingest.errors import ReadError
 from primi.ingest.sdmx_ml import _gather, _raw_table, read_sdmx_ml

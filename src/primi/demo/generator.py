@@ -69,6 +69,7 @@ PROFILES: dict[str, Profile] = {
     "SOC_POVERTY": Profile(30, -0.01, 0.3, seasonal=False),
 }
 SUMMABLE_UNITS = ("EV", "PS", "USD")
+_Z = "_Z"  # COUNTERPART_AREA of indicators whose counterpart role is `none`
 RATE_GAP = {"MIG": 1.12, "NAT": 0.97}  # migrants' rate against the natives' (percentages)
 
 # Planted defects: (what, indicator, reporter, period). The generator applies them; the checks of
@@ -221,7 +222,9 @@ def _add_breakdowns(rng, ind, base, times, totals, attrs, out: _Rows) -> None:
 
 
 def _add_rates(rng, ind, base, times, levels, attrs, out: _Rows) -> None:
-    partner = {"REM_COST": "USA" if base["REF_AREA"] != "USA" else "MEX"}.get(ind.id, "_T")
+    partner = {"REM_COST": "USA" if base["REF_AREA"] != "USA" else "MEX"}.get(
+        ind.id, _Z if ind.counterpart_role == "none" else "_T"
+    )
     key = base | {"COUNTERPART_AREA": partner}
     out.add(key, times, np.round(levels, 1), attrs)
     for code in [c for c in ind.pop_group if c != "_T"]:
@@ -245,6 +248,7 @@ def _derived(std: Standard, annual: dict[tuple[str, str], np.ndarray], last_year
                 "FREQ": "A",
                 "REF_AREA": ref,
                 "INDICATOR": ind.id,
+                "COUNTERPART_AREA": _Z if ind.counterpart_role == "none" else "_T",
             }
             attrs = {"UNIT_MEASURE": ind.unit, "UNIT_MULT": 0, "SOURCE_INST": "PRIMI",
                      "DECIMALS": 2, "COMMENT_OBS": note}  # fmt: skip

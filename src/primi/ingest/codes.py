@@ -43,7 +43,7 @@ CODED_COLUMNS: tuple[str, ...] = (
 )
 AREA_COLUMNS = ("REF_AREA", "COUNTERPART_AREA")
 LABELS_FILE = Path(__file__).resolve().parent / "mappings" / "code_labels.yaml"
-AGENCY = "UNHCR"
+AGENCIES = ("UNHCR", "UNDESA")  # tables of agency_codes.yaml, tried in this order
 _LABELS_BOTH = re.compile(r"^\s*([A-Za-z0-9_.$@-]+?)\s*(?::|\s[-–—]\s)\s*\S.*$")
 _M49 = re.compile(r"^\s*(\d{1,3})(?:\.0*)?\s*$")
 
@@ -121,9 +121,10 @@ def resolve_value(
         placeholder = std.area_code("placeholders", stripped.upper())
         if placeholder != stripped.upper() and placeholder in codelist:
             return placeholder, "I_PLACEHOLDER", ()
-        agency = std.area_code(AGENCY, stripped.upper())
-        if agency != stripped.upper() and agency in codelist:
-            return agency, "I_AGENCY_CODE", ()
+        for agency in AGENCIES:
+            mapped = std.area_code(agency, stripped.upper())
+            if mapped != stripped.upper() and mapped in codelist:
+                return mapped, "I_AGENCY_CODE", ()
         m49 = _M49.match(stripped)
         if m49:
             iso = _m49_index(codelist).get(m49.group(1).zfill(3))

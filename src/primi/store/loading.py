@@ -99,12 +99,14 @@ def load_frame(
     file_sha256: str = "",
     publish: bool = False,
     published_at: dt.datetime | None = None,
+    notes: dict | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> LoadResult:
     """Add the frame's rows as revisions of a new submission (draft unless `publish`).
 
-    `published_at` is the publication instant when `publish` (default: now). `progress` gets
-    the number of rows written after each chunk, inside the transaction.
+    `published_at` is the publication instant when `publish` (default: now). `notes` (the
+    submitter's explanations of warnings, a steward's override) are kept with the submission.
+    `progress` gets the number of rows written after each chunk, inside the transaction.
     """
     prepared = _prepare(conform(table), dataflow)
     rows = len(prepared.key_index)
@@ -115,6 +117,7 @@ def load_frame(
             file_name=file_name,
             file_sha256=file_sha256,
             row_count=rows,
+            notes=notes or {},
         )
         ids, created = _resolve_series(prepared)
         _write_series_revisions(ids, prepared.series_attributes, submission.pk)

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
 
 from primi.checks.findings import ERROR, Finding
-from primi.checks.structure import check_structure
+from primi.checks.report import Report, summarize, unexplained_warnings
+from primi.checks.run import run_checks
+from primi.ingest.codes import resolve_codes
 from primi.ingest.errors import ReadError
-from primi.ingest.sdmx_csv import parse_structure_ref, read_sdmx_csv
-from primi.standard.catalogue import load_standard
+from primi.ingest.read import read_any
+from primi.ingest.sdmx_csv import parse_structure_ref
+from primi.standard.catalogue import Standard, load_standard
 from primi.store.loading import LoadResult, load_frame
+from primi.workflow.progress import CHECK, LOAD, READ
 
 
 class SubmissionError(Exception):
@@ -30,9 +34,16 @@ class SubmissionError(Exception):
         self.message_es, self.message_en = message_es, message_en
 
     @classmethod
-    def from_read_error(cls, err: ReadError) -> SubmissionError:
-        finding = err.finding
-        return cls(finding.file, finding.rule, finding.line("es"), finding.line("en"))
+    def from_read_error(cls, err: ReadError, name: str) -> SubmissionError:
+        finding = replace(err.finding, file=name)
+        return cls(name, finding.rule, finding.line("es"), finding.line("en"))
+
+    def as_report(self) -> dict:
+        """The report of a refused file: no rows read, one level-0 error."""
+        return {
+            "file": self.file,
+            "refused": {"rule": self.rule, "es": self.message_es, "en": self.message_en},
+        }
 
     def message(self, lang: str) -> str:
         return self.message_es if lang == "es" else self.message_en
@@ -47,6 +58,7 @@ class SubmissionResult:
     rows_read: int
     dry_run: bool
     findings: list[Finding] = field(default_factory=list)
+    unexplained: list[str] = field(default_factory=list)
     load: LoadResult | None = None
 
     @property
@@ -57,51 +69,62 @@ class SubmissionResult:
     def loaded(self) -> bool:
         return self.load is not None
 
-    def summary(self, lang: str) -> str:
-        """The text report: counts first, then one line per finding."""
+    def report(self) -> Report:
+        accepted = 0 if self.errors else self.rows_read
+        return summarize(self.findings, rows_read=self.rows_read, rows_accepted=accepted)
+
+    def outcome(self, lang: str) -> str:
+        """One sentence: what was done with the file, and what to do next."""
         es = lang == "es"
-        lines = [
-            f"{'Archivo' if es else 'File'}: {self.file} ({self.dataflow})",
-            f"{'Filas leídas' if es else 'Rows read'}: {self.rows_read}",
-            f"{'Errores' if es else 'Errors'}: {len(self.errors)}",
-        ]
-        lines += [f.line(lang) for f in self.findings]
         if self.load is not None:
             sub = self.load.submission
-            state = "publicada" if sub.published_at else "borrador"
-            if not es:
-                state = "published" if sub.published_at else "draft"
-            lines.append(
+            state = (
+                ("publicada" if es else "published")
+                if sub.published_at
+                else ("borrador" if es else "draft")
+            )
+            return (
                 f"Cargadas {self.load.rows} observaciones en el envío {sub.pk} ({state}); "
                 f"series nuevas: {self.load.series_created}."
                 if es
                 else f"Loaded {self.load.rows} observations as submission {sub.pk} ({state}); "
                 f"new series: {self.load.series_created}."
             )
-        elif self.dry_run and not self.errors:
-            lines.append(
-                "Solo comprobación: el archivo se puede cargar; no se cambió nada."
-                if es
-                else "Check only: the file can be loaded; nothing was changed."
-            )
-        else:
-            lines.append(
+        if self.errors:
+            return (
                 "No se cargó nada: corrija los errores y vuelva a enviar el archivo."
                 if es
                 else "Nothing was loaded: correct the errors and submit the file again."
             )
-        return "\n".join(lines)
+        if self.unexplained and not self.dry_run:
+            rules = ", ".join(self.unexplained)
+            return (
+                f"No se cargó nada: explique las advertencias de estas reglas ({rules}) o pida "
+                "a la coordinación regional que las acepte."
+                if es
+                else f"Nothing was loaded: explain the warnings of these rules ({rules}) or ask "
+                "the regional steward to accept them."
+            )
+        return (
+            "Solo comprobación: el archivo se puede cargar; no se cambió nada."
+            if es
+            else "Check only: the file can be loaded; nothing was changed."
+        )
 
+    def summary(self, lang: str) -> str:
+        """The text report: the checks' report, then the outcome."""
+        head = f"{'Archivo' if lang == 'es' else 'File'}: {self.file} ({self.dataflow})"
+        return "\n".join([head, self.report().to_text(lang), self.outcome(lang)])
 
-def _check_size(path: Path) -> None:
-    size = path.stat().st_size
-    limit = settings.PRIMI_UPLOAD_MAX_BYTES
-    if size > limit:
-        raise SubmissionError(
-            path.name, "L0_SIZE",
-            f"{path.name}: el archivo pesa {size} bytes; el límite es {limit}.",
-            f"{path.name}: the file is {size} bytes; the limit is {limit}.",
-        )  # fmt: skip
+    def as_report(self) -> dict:
+        """The report kept with an upload and served as JSON."""
+        return {
+            "file": self.file,
+            "dataflow": self.dataflow,
+            "outcome": {"es": self.outcome("es"), "en": self.outcome("en")},
+            "submission": self.load.submission.pk if self.load else None,
+            **self.report().to_json(),
+        }
 
 
 def _sha256(path: Path) -> str:
@@ -118,54 +141,82 @@ def submit_file(
     provider: str,
     dry_run: bool = False,
     publish: bool = False,
-    progress: Callable[[int], None] | None = None,
+    file_name: str | None = None,
+    defaults: dict[str, str] | None = None,
+    explanations: dict[str, str] | None = None,
+    override: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> SubmissionResult:
-    """Read, check and (unless a dry run or an error) load one SDMX-CSV file."""
+    """Read, check and (unless a dry run, an error or an unexplained warning) load one file.
+
+    `file_name` is the name the submitter gave the file (an upload is stored under another);
+    `explanations` maps warning rule ids to the submitter's explanation, kept with the revision;
+    `override` is a steward's acceptance of warnings without explanation. `progress` gets
+    (stage, rows done, rows in all) as the work goes on.
+    """
+    report = progress or (lambda stage, done, total: None)
+    name = file_name or path.name
     if not path.is_file():
         raise SubmissionError(
-            str(path), "L0_MISSING",
+            name, "L0_MISSING",
             f"No se encuentra el archivo {path}.", f"The file {path} does not exist.",
         )  # fmt: skip
-    _check_size(path)
-    try:
-        data = read_sdmx_csv(path)
-    except ReadError as err:
-        raise SubmissionError.from_read_error(err) from None
-    if len(data.dataflows) != 1:
-        flows = ", ".join(sorted(data.dataflows))
-        raise SubmissionError(
-            path.name, "L0_ONE_DATAFLOW",
-            f"{path.name}: un archivo lleva un solo flujo de datos; este lleva: {flows}.",
-            f"{path.name}: a file carries one dataflow; this one carries: {flows}.",
-        )  # fmt: skip
-    dataflow = parse_structure_ref(next(iter(data.dataflows)))[1]
     std = load_standard()
+    report(READ, 0, 0)
+    try:
+        read = read_any(path, max_bytes=settings.PRIMI_UPLOAD_MAX_BYTES, defaults=defaults)
+    except ReadError as err:
+        raise SubmissionError.from_read_error(err, name) from None
+    dataflow = _one_dataflow(read.dataflows, name, std)
+    rows = read.table.num_rows
+    if rows > settings.PRIMI_UPLOAD_MAX_ROWS:
+        raise SubmissionError(
+            name, "L0_ROWS",
+            f"{name}: {rows} filas; el límite es {settings.PRIMI_UPLOAD_MAX_ROWS}.",
+            f"{name}: {rows} rows; the limit is {settings.PRIMI_UPLOAD_MAX_ROWS}.",
+        )  # fmt: skip
+    report(CHECK, 0, rows)
+    table, resolved = resolve_codes(read.table, std, name)
+    result = SubmissionResult(name, dataflow, rows, dry_run)
+    result.findings = [
+        *read.findings,
+        *resolved,
+        *run_checks(table, std, dataflow=dataflow, file=name, provider=provider),
+    ]
+    result.unexplained = (
+        [] if override else unexplained_warnings(result.findings, explanations or {})
+    )
+    if result.errors or result.unexplained or dry_run:
+        return result
+    result.load = load_frame(
+        table,
+        provider=provider,
+        dataflow=dataflow,
+        file_name=name,
+        file_sha256=_sha256(path),
+        publish=publish,
+        notes={"explanations": explanations or {}, "override": override},
+        progress=lambda done: report(LOAD, done, rows),
+    )
+    return result
+
+
+def _one_dataflow(refs: set[str], name: str, std: Standard) -> str:
+    """The one PRIMI dataflow a file was sent against."""
+    if len(refs) != 1:
+        flows = ", ".join(sorted(refs)) or "-"
+        raise SubmissionError(
+            name, "L0_ONE_DATAFLOW",
+            f"{name}: un archivo lleva un solo flujo de datos; este lleva: {flows}.",
+            f"{name}: a file carries one dataflow; this one carries: {flows}.",
+        )  # fmt: skip
+    dataflow = parse_structure_ref(next(iter(refs)))[1]
     try:
         std.dataflow(dataflow)
     except KeyError:
         raise SubmissionError(
-            path.name, "L0_DATAFLOW",
-            f"{path.name}: {dataflow} no es un flujo de datos de PRIMI.",
-            f"{path.name}: {dataflow} is not a PRIMI dataflow.",
+            name, "L0_DATAFLOW",
+            f"{name}: {dataflow} no es un flujo de datos de PRIMI.",
+            f"{name}: {dataflow} is not a PRIMI dataflow.",
         ) from None  # fmt: skip
-    rows = data.table.num_rows
-    if rows > settings.PRIMI_UPLOAD_MAX_ROWS:
-        raise SubmissionError(
-            path.name, "L0_ROWS",
-            f"{path.name}: {rows} filas; el límite es {settings.PRIMI_UPLOAD_MAX_ROWS}.",
-            f"{path.name}: {rows} rows; the limit is {settings.PRIMI_UPLOAD_MAX_ROWS}.",
-        )  # fmt: skip
-    result = SubmissionResult(path.name, dataflow, rows, dry_run)
-    result.findings = check_structure(data.table, std, dataflow, path.name)
-    if result.errors or dry_run:
-        return result
-    result.load = load_frame(
-        data.table,
-        provider=provider,
-        dataflow=dataflow,
-        file_name=path.name,
-        file_sha256=_sha256(path),
-        publish=publish,
-        progress=progress,
-    )
-    return result
+    return dataflow

@@ -1,0 +1,74 @@
+"""Who submits, and the files they send through the site.
+
+An `Institution`'s code is the provider id the store records on every submission. `Upload` is one
+file sent through the site: kept as it arrived, checked (and loaded unless it is a check only) by
+a background task, with the report kept beside it.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Institution(models.Model):
+    """A national institution that submits data: migration directorate, statistics office, ..."""
+
+    class Kind(models.TextChoices):
+        MIGRATION = "migration", _("migration directorate")
+        STATISTICS = "statistics", _("statistics office")
+        CENTRAL_BANK = "central_bank", _("central bank")
+        REFUGEE = "refugee", _("refugee commission")
+        OTHER = "other", _("other")
+
+    code = models.CharField(max_length=64, unique=True, help_text="Provider id, e.g. GTM_IGM.")
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3.")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Membership(models.Model):
+    """A user who submits on behalf of an institution."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "institution"], name="workflow_member_once")
+        ]
+
+
+class Upload(models.Model):
+    """One file sent through the site and what became of it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("checking")
+        DONE = "done", _("done")
+        FAILED = "failed", _("refused")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+    file = models.FileField(upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    check_only = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    report = models.JSONField(default=dict, blank=True)
+    submission = models.ForeignKey(
+        "store.Submission", null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.state})"

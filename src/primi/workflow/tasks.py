@@ -1,0 +1,39 @@
+"""Background work: checking and loading an uploaded file (django-tasks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils import timezone
+from django_tasks import task
+
+from primi.workflow.models import Upload
+from primi.workflow.progress import DONE, report_progress
+from primi.workflow.submission_file import SubmissionError, submit_file
+
+
+@task()
+def process_upload(upload_id: str) -> None:
+    """Check the upload and, unless it is a check only and if it has no errors, load it."""
+    upload = Upload.objects.select_related("institution").get(pk=upload_id)
+    upload.state = Upload.State.RUNNING
+    upload.save(update_fields=["state"])
+    key = str(upload.pk)
+    try:
+        result = submit_file(
+            Path(upload.file.path),
+            provider=upload.institution.code,
+            dry_run=upload.check_only,
+            file_name=upload.original_name,
+            progress=lambda stage, done, total: report_progress(key, stage, done, total),
+        )
+    except SubmissionError as err:
+        upload.state = Upload.State.FAILED
+        upload.report = err.as_report()
+    else:
+        upload.state = Upload.State.DONE
+        upload.report = result.as_report()
+        upload.submission = result.load.submission if result.load else None
+    upload.finished_at = timezone.now()
+    upload.save(update_fields=["state", "report", "submission", "finished_at"])
+    report_progress(key, DONE)

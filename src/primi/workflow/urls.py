@@ -1,0 +1,13 @@
+"""Submission pages, under the language prefix."""
+
+from django.urls import path
+
+from primi.workflow import views
+
+app_name = "workflow"
+urlpatterns = [
+    path("submissions/new/", views.upload_new, name="upload_new"),
+    path("submissions/<uuid:upload_id>/", views.upload_detail, name="upload"),
+    path("submissions/<uuid:upload_id>/report.json", views.upload_report, name="upload_report"),
+    path("templates/", views.template_download, name="templates"),
+]

@@ -1,0 +1,83 @@
+"""Submission pages: send a file, follow its check, read its report, download a template.
+
+Views stay thin: the work is in `submission_file`, `tasks` and `progress`. A user sees only the
+uploads of the institutions they belong to.
+"""
+
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+
+from primi.ingest.template import write_template
+from primi.workflow.forms import TemplateForm, UploadForm
+from primi.workflow.models import Institution, Upload
+from primi.workflow.progress import read_progress
+from primi.workflow.tasks import process_upload
+
+
+def _own_upload(request: HttpRequest, upload_id: str) -> Upload:
+    """The upload if one of the user's institutions sent it; 404 otherwise (no hint it exists)."""
+    upload = (
+        Upload.objects.filter(pk=upload_id, institution__membership__user=request.user)
+        .select_related("institution")
+        .first()
+    )
+    if upload is None:
+        raise Http404
+    return upload
+
+
+@login_required
+def upload_new(request: HttpRequest) -> HttpResponse:
+    institutions = Institution.objects.filter(membership__user=request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        upload = Upload.objects.create(
+            user=request.user,
+            institution=form.cleaned_data["institution"],
+            file=form.cleaned_data["file"],
+            original_name=Path(form.cleaned_data["file"].name).name,
+            check_only=form.cleaned_data["check_only"],
+        )
+        process_upload.enqueue(str(upload.pk))
+        return redirect("workflow:upload", upload_id=upload.pk)
+    uploads = Upload.objects.filter(institution__in=institutions)[:20]
+    return render(request, "workflow/upload_new.html", {"form": form, "uploads": uploads})
+
+
+@login_required
+def upload_detail(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = _own_upload(request, upload_id)
+    context = {"upload": upload, "progress": read_progress(str(upload.pk))}
+    if request.htmx and upload.state in (Upload.State.QUEUED, Upload.State.RUNNING):
+        return render(request, "workflow/_progress.html", context)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "workflow/upload_detail.html", context)
+
+
+@login_required
+def upload_report(request: HttpRequest, upload_id: str) -> JsonResponse:
+    upload = _own_upload(request, upload_id)
+    return JsonResponse(
+        {"id": str(upload.pk), "state": upload.state, "report": upload.report},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def template_download(request: HttpRequest) -> HttpResponse:
+    lang = get_language() or "es"
+    form = TemplateForm(request.GET or None, lang=lang, initial={"lang": lang})
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        name = f"PRIMI_{data['dataflow']}_{data['country']}_{data['lang']}.xlsx"
+        path = Path(tempfile.mkdtemp()) / name
+        write_template(data["dataflow"], data["country"], data["lang"], path)
+        return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    return render(request, "workflow/template_download.html", {"form": form})

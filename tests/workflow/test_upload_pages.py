@@ -1,0 +1,98 @@
+"""Sending a file through the site: members only, check only changes nothing, reports in ES/EN."""
+
+import html
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from primi.store.models import Observation, Submission
+from primi.workflow.models import Institution, Membership, Upload
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "DATAFLOW,FREQ,REF_AREA,INDICATOR,COUNTERPART_AREA,SEX,AGE,POP_GROUP,TIME_PERIOD,OBS_VALUE,"
+    "UNIT_MEASURE,COUNTING_BASIS\n"
+)
+GOOD = HEADER + "PRIMI:DF_FLOWS(1.0),M,GTM,ENTRY,MEX,_T,_T,_T,2024-01,10,EV,EVENTS\n"
+BAD = GOOD + "PRIMI:DF_FLOWS(1.0),M,GTM,ENTRY,ZZZ,_T,_T,_T,2024-01,12,EV,EVENTS\n"
+
+
+@pytest.fixture
+def focal(settings, tmp_path) -> Client:
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.PRIMI_HOME = tmp_path
+    user = get_user_model().objects.create_user("focal", password="a long passphrase 42")
+    gtm = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
+    Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX")
+    Membership.objects.create(user=user, institution=gtm)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _send(client: Client, text: str, check_only: bool, lang: str = "es"):
+    gtm = Institution.objects.get(code="GTM_IGM")
+    data = {"institution": gtm.pk, "file": SimpleUploadedFile("datos.csv", text.encode())}
+    if check_only:
+        data["check_only"] = "on"
+    return client.post(f"/{lang}/submissions/new/", data, follow=True)
+
+
+def test_sign_in_is_required():
+    response = Client().get("/es/submissions/new/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_only_the_members_institutions_are_offered(focal):
+    page = focal.get("/en/submissions/new/").content.decode()
+    assert "GTM_IGM" in page and "MEX_UPM" not in page
+
+
+def test_check_only_changes_nothing_and_reports(focal):
+    response = _send(focal, GOOD, check_only=True)
+    page = response.content.decode()
+    assert "Solo comprobación" in page
+    assert Submission.objects.count() == 0 and Observation.objects.count() == 0
+    upload = Upload.objects.get()
+    assert upload.state == Upload.State.DONE and upload.submission is None
+
+
+def test_a_good_file_is_loaded_as_a_draft(focal):
+    _send(focal, GOOD, check_only=False)
+    upload = Upload.objects.get()
+    assert upload.submission is not None and upload.submission.state == "draft"
+    assert upload.submission.provider == "GTM_IGM" and upload.submission.file_name == "datos.csv"
+
+
+def test_errors_are_reported_in_the_readers_language_and_nothing_loads(focal):
+    es = _send(focal, BAD, check_only=False, lang="es").content.decode()
+    assert "«ZZZ» no es un código de CL_AREA" in es and "No se cargó nada" in es
+    upload = Upload.objects.get()
+    en = html.unescape(focal.get(f"/en/submissions/{upload.pk}/").content.decode())
+    assert "'ZZZ' is not a code of CL_AREA" in en and "Nothing was loaded" in en
+    assert Observation.objects.count() == 0
+    report = focal.get(f"/en/submissions/{upload.pk}/report.json").json()["report"]
+    assert report["summary"]["errors"] >= 1
+    assert any(f["rule"] == "L1_CODE" and f["row"] == 3 for f in report["findings"])
+
+
+def test_a_refused_file_says_why(focal):
+    page = _send(focal, "\x89PNG\r\n\x1a\n\x00\x00", check_only=True).content.decode()
+    assert "El archivo fue rechazado" in page or "rechaz" in page
+    assert "no es de texto ni un libro .xlsx" in page
+    assert Upload.objects.get().state == Upload.State.FAILED
+
+
+def test_another_institutions_upload_is_invisible(focal):
+    _send(focal, GOOD, check_only=True)
+    upload = Upload.objects.get()
+    other = get_user_model().objects.create_user("mex", password="another passphrase 42")
+    Membership.objects.create(user=other, institution=Institution.objects.get(code="MEX_UPM"))
+    client = Client()
+    client.force_login(other)
+    assert client.get(f"/es/submissions/{upload.pk}/").status_code == 404
+    assert client.get(f"/es/submissions/{upload.pk}/report.json").status_code == 404
+    assert "datos.csv" not in client.get("/es/submissions/new/").content.decode()
