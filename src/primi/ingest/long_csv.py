@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,18 +29,18 @@ import yaml
 from primi.checks.findings import INFO, Finding
 from primi.ingest.codes import normalise_label, resolve_codes
 from primi.ingest.errors import ReadError
+from primi.ingest.file_data import FileData
 from primi.ingest.sdmx_csv import (
-    _INTEGER,
-    _NUMBER,
     CODED_ATTRIBUTES,
     FIRST_DATA_ROW,
     HEADER_ROW,
     INTEGER_ATTRIBUTES,
-    SdmxCsvFile,
-    _empty_as_null,
-    _map_distinct,
-    _numbers,
-    _periods,
+    INTEGER_PATTERN,
+    NUMBER_PATTERN,
+    canonical_periods,
+    empty_as_null,
+    map_distinct,
+    parse_numbers,
 )
 from primi.ingest.text_detection import (
     COMMA,
@@ -62,13 +61,6 @@ _DELIMITER_NAMES = {",": ("coma «,»", "comma ','"), ";": ("punto y coma «;»"
 _DELIMITER_NAMES["\t"] = ("tabulador", "tab")
 
 
-@dataclass
-class LongCsvFile(SdmxCsvFile):
-    """An SdmxCsvFile (version "csv") plus what was found about the file and its codes."""
-
-    findings: list[Finding] = field(default_factory=list)
-
-
 @functools.lru_cache(maxsize=1)
 def header_aliases() -> dict[str, str]:
     """Normalised header -> the standard's column it names."""
@@ -85,7 +77,7 @@ def _header_key(name: str) -> str:
     return normalise_label(name.replace("_", " "))
 
 
-def read_long_csv(path: Path, *, defaults: dict[str, str] | None = None) -> LongCsvFile:
+def read_long_csv(path: Path, *, defaults: dict[str, str] | None = None) -> FileData:
     """Read a long CSV into the canonical frame; ReadError when it cannot be read."""
     path = Path(path)
     name = path.name
@@ -116,7 +108,7 @@ def read_long_csv(path: Path, *, defaults: dict[str, str] | None = None) -> Long
     table, resolved = resolve_codes(table, std, name)
     findings += resolved
     dataflows = _dataflows(raw, table, std)
-    return LongCsvFile(table=table, dataflows=dataflows, version="csv", findings=findings)
+    return FileData(table=table, dataflows=dataflows, version="csv", findings=findings)
 
 
 def _error(name: str, rule: str, es: str, en: str, **where: object) -> ReadError:
@@ -259,23 +251,23 @@ def _format_finding(
 
 def _canonical(name: str, raw: pa.Table, fmt: NumberFormat) -> dict[str, pa.Array]:
     columns: dict[str, pa.Array] = {}
-    periods = _periods(name, raw.column(frame.TIME_DIMENSION))
+    periods = canonical_periods(name, raw.column(frame.TIME_DIMENSION))
     for dim in frame.DIMENSIONS:
         if dim == "FREQ" and dim not in raw.column_names:
             columns[dim] = _period_freq(periods)
         else:
-            columns[dim] = _map_distinct(raw.column(dim), str.strip)
+            columns[dim] = map_distinct(raw.column(dim), str.strip)
     columns[frame.TIME_DIMENSION] = periods
     values = normalise_numbers(raw.column(frame.MEASURE), fmt)
-    columns[frame.MEASURE] = _numbers(name, values, frame.MEASURE, _NUMBER)
+    columns[frame.MEASURE] = parse_numbers(name, values, frame.MEASURE, NUMBER_PATTERN)
     for attr in CODED_ATTRIBUTES:
         if attr in raw.column_names:
-            columns[attr] = _empty_as_null(_map_distinct(raw.column(attr), str.strip))
+            columns[attr] = empty_as_null(map_distinct(raw.column(attr), str.strip))
     if "COMMENT_OBS" in raw.column_names:
-        columns["COMMENT_OBS"] = _empty_as_null(raw.column("COMMENT_OBS"))
+        columns["COMMENT_OBS"] = empty_as_null(raw.column("COMMENT_OBS"))
     for attr in INTEGER_ATTRIBUTES:
         if attr in raw.column_names:
-            columns[attr] = _numbers(name, raw.column(attr), attr, _INTEGER)
+            columns[attr] = parse_numbers(name, raw.column(attr), attr, INTEGER_PATTERN)
     columns[frame.SOURCE_ROW] = pa.array(
         np.arange(FIRST_DATA_ROW, raw.num_rows + FIRST_DATA_ROW, dtype=np.int64)
     )

@@ -8,14 +8,12 @@ files that do not carry every dimension (long CSV, wide sheets) take the missing
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
 from django.utils.module_loading import import_string
 
-from primi.checks.findings import Finding
 from primi.ingest.detect import LONG_CSV, SDMX_CSV, SDMX_JSON, SDMX_ML, XLSX, detect_format
+from primi.ingest.file_data import FileData
 
 READERS = {
     SDMX_CSV: "primi.ingest.sdmx_csv.read_sdmx_csv",
@@ -27,17 +25,7 @@ READERS = {
 _XLSX_KEYWORDS = {"REF_AREA": "country", "INDICATOR": "indicator", "FREQ": "freq"}
 
 
-@dataclass
-class ReadResult:
-    """A file read into the canonical frame, with what the reader noticed on the way."""
-
-    table: pa.Table
-    dataflows: set[str]
-    format: str
-    findings: list[Finding] = field(default_factory=list)
-
-
-def read_any(path: Path, *, max_bytes: int, defaults: dict[str, str] | None = None) -> ReadResult:
+def read_any(path: Path, *, max_bytes: int, defaults: dict[str, str] | None = None) -> FileData:
     """Read a submitted file of any accepted format; ReadError if it cannot be read."""
     kind = detect_format(path, max_bytes)
     reader = import_string(READERS[kind])
@@ -48,9 +36,5 @@ def read_any(path: Path, *, max_bytes: int, defaults: dict[str, str] | None = No
         read = reader(path, **{_XLSX_KEYWORDS[k]: v for k, v in defaults.items()})
     else:
         read = reader(path)
-    return ReadResult(
-        table=read.table,
-        dataflows=set(read.dataflows),
-        format=f"{kind} {read.version}".strip() if kind != read.version else kind,
-        findings=list(getattr(read, "findings", [])),
-    )
+    read.version = f"{kind} {read.version}"
+    return read

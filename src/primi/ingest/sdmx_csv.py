@@ -13,7 +13,6 @@ dictionary indices, so the cost does not grow with a Python loop per row.
 import csv
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from primi.ingest.errors import ReadError
+from primi.ingest.file_data import FileData
 from primi.standard import frame
 from primi.standard.periods import PeriodError, canonical_period
 
@@ -33,8 +33,8 @@ CODED_ATTRIBUTES = tuple(
 INTEGER_ATTRIBUTES = ("UNIT_MULT", "DECIMALS")
 STRUCTURE_TYPES = ("dataflow", "datastructure", "dataprovision")
 ACTIONS = ("I", "A", "R", "M", "D")
-_NUMBER = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
-_INTEGER = r"^\s*[-+]?\d+\s*$"
+NUMBER_PATTERN = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
+INTEGER_PATTERN = r"^\s*[-+]?\d+\s*$"
 _MISSING_NUMBERS = ("", "NaN", "nan")
 # Rows are numbered as the submitter sees them in a spreadsheet or editor: the header is row 1.
 HEADER_ROW = 1
@@ -44,16 +44,7 @@ _STRUCTURE_REF = re.compile(
 )
 
 
-@dataclass
-class SdmxCsvFile:
-    """What an SDMX-CSV file held: the canonical rows and the structures they were sent against."""
-
-    table: pa.Table
-    dataflows: set[str]
-    version: Literal["1.0", "2.0"]
-
-
-def read_sdmx_csv(path: Path) -> SdmxCsvFile:
+def read_sdmx_csv(path: Path) -> FileData:
     """Read an SDMX-CSV 1.0 or 2.0 file sent against a PRIMI dataflow; ReadError if it cannot."""
     path = Path(path)
     name = path.name
@@ -61,27 +52,29 @@ def read_sdmx_csv(path: Path) -> SdmxCsvFile:
     version = _detect_version(name, header)
     raw = _parse(path, header)
     dataflows = _structures(name, raw, version)
-    _check_columns(name, raw.column_names, dataflows)
+    check_columns(name, raw.column_names, dataflows)
     if version == "2.0" and "ACTION" in raw.column_names:
-        _check_actions(name, raw.column("ACTION"))
+        check_actions(name, raw.column("ACTION"))
     columns: dict[str, pa.Array] = {}
     for dim in frame.DIMENSIONS:
-        columns[dim] = _map_distinct(raw.column(dim), _code)
-    columns[frame.TIME_DIMENSION] = _periods(name, raw.column(frame.TIME_DIMENSION))
-    columns[frame.MEASURE] = _numbers(name, raw.column(frame.MEASURE), frame.MEASURE, _NUMBER)
+        columns[dim] = map_distinct(raw.column(dim), _code)
+    columns[frame.TIME_DIMENSION] = canonical_periods(name, raw.column(frame.TIME_DIMENSION))
+    columns[frame.MEASURE] = parse_numbers(
+        name, raw.column(frame.MEASURE), frame.MEASURE, NUMBER_PATTERN
+    )
     for attr in CODED_ATTRIBUTES:
         if attr in raw.column_names:
-            columns[attr] = _empty_as_null(_map_distinct(raw.column(attr), _code))
+            columns[attr] = empty_as_null(map_distinct(raw.column(attr), _code))
     if "COMMENT_OBS" in raw.column_names:
-        columns["COMMENT_OBS"] = _empty_as_null(raw.column("COMMENT_OBS"))
+        columns["COMMENT_OBS"] = empty_as_null(raw.column("COMMENT_OBS"))
     for attr in INTEGER_ATTRIBUTES:
         if attr in raw.column_names:
-            columns[attr] = _numbers(name, raw.column(attr), attr, _INTEGER)
+            columns[attr] = parse_numbers(name, raw.column(attr), attr, INTEGER_PATTERN)
     columns[frame.SOURCE_ROW] = pa.array(
         np.arange(FIRST_DATA_ROW, raw.num_rows + FIRST_DATA_ROW, dtype=np.int64)
     )
     table = frame.conform(pa.table(columns))
-    return SdmxCsvFile(table=table, dataflows=dataflows, version=version)
+    return FileData(table=table, dataflows=dataflows, version=version)
 
 
 def parse_structure_ref(ref: str) -> tuple[str | None, str, str | None]:
@@ -239,7 +232,7 @@ def _structures(name: str, raw: pa.Table, version: str) -> set[str]:
     return {_code(v) for v in pc.unique(raw.column("STRUCTURE_ID")).to_pylist()}
 
 
-def _check_columns(name: str, columns: list[str], structures: set[str]) -> None:
+def check_columns(name: str, columns: list[str], structures: set[str]) -> None:
     missing = [c for c in REQUIRED if c not in columns]
     foreign = sorted(s for s in structures if _agency(s) not in (None, frame.AGENCY))
     if foreign:
@@ -274,7 +267,7 @@ def _agency(ref: str) -> str | None:
         return ref
 
 
-def _check_actions(name: str, actions: pa.ChunkedArray) -> None:
+def check_actions(name: str, actions: pa.ChunkedArray) -> None:
     for value in pc.unique(actions).to_pylist():
         action = value.strip().upper()
         if action == "D":
@@ -304,14 +297,14 @@ def _first_row(mask: pa.ChunkedArray | pa.Array) -> int:
     return int(pc.index(mask, True).as_py()) + FIRST_DATA_ROW
 
 
-def _map_distinct(column: pa.ChunkedArray, fn: Callable[[str], str]) -> pa.Array:
+def map_distinct(column: pa.ChunkedArray, fn: Callable[[str], str]) -> pa.Array:
     """Apply fn to each distinct value and spread the results back by dictionary index."""
     encoded = pc.dictionary_encode(column).combine_chunks()
     mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], pa.string())
     return mapped.take(encoded.indices)
 
 
-def _periods(name: str, column: pa.ChunkedArray) -> pa.Array:
+def canonical_periods(name: str, column: pa.ChunkedArray) -> pa.Array:
     encoded = pc.dictionary_encode(column).combine_chunks()
     canonical: list[str] = []
     for i, value in enumerate(encoded.dictionary.to_pylist()):
@@ -333,11 +326,11 @@ def _periods(name: str, column: pa.ChunkedArray) -> pa.Array:
     return pa.array(canonical, pa.string()).take(encoded.indices)
 
 
-def _empty_as_null(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+def empty_as_null(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
 
 
-def _numbers(name: str, column: pa.ChunkedArray, col: str, pattern: str) -> pa.ChunkedArray:
+def parse_numbers(name: str, column: pa.ChunkedArray, col: str, pattern: str) -> pa.ChunkedArray:
     """Numbers from text: empty or NaN is missing; anything else not numeric is a ReadError."""
     missing = pc.is_in(column, pa.array(_MISSING_NUMBERS))
     bad = pc.and_(pc.invert(missing), pc.invert(pc.match_substring_regex(column, pattern)))
@@ -346,7 +339,9 @@ def _numbers(name: str, column: pa.ChunkedArray, col: str, pattern: str) -> pa.C
         value = column[row - FIRST_DATA_ROW].as_py()
         count = pc.sum(bad).as_py()
         kind_es, kind_en = (
-            ("un número entero", "an integer") if pattern == _INTEGER else ("un número", "a number")
+            ("un número entero", "an integer")
+            if pattern == INTEGER_PATTERN
+            else ("un número", "a number")
         )
         raise _error(
             name,

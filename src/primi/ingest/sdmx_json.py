@@ -24,7 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from primi.ingest.errors import ReadError
-from primi.ingest.sdmx_csv import SdmxCsvFile, _check_columns
+from primi.ingest.file_data import FileData
+from primi.ingest.sdmx_csv import check_columns
 from primi.ingest.sdmx_ml import frame_from_components, relocated
 from primi.standard import frame
 
@@ -36,7 +37,7 @@ class _Shape(Exception):
     """The document is JSON but not the SDMX-JSON data shape; the text says where."""
 
 
-def read_sdmx_json(path: Path) -> SdmxCsvFile:
+def read_sdmx_json(path: Path) -> FileData:
     """Read an SDMX-JSON data message sent against a PRIMI structure; ReadError if it cannot."""
     path = Path(path)
     name = path.name
@@ -57,12 +58,12 @@ def read_sdmx_json(path: Path) -> SdmxCsvFile:
         raise _shape_error(name, str(exc)) from None
     raw = _concat(parts)
     try:
-        _check_columns(name, raw.column_names, refs)
+        check_columns(name, raw.column_names, refs)
     except ReadError as err:
         raise relocated(err, None) from None
     rows = pa.array(np.arange(1, raw.num_rows + 1, dtype=np.int64))
     table = frame_from_components(name, raw, rows)
-    return SdmxCsvFile(table=table, dataflows=refs, version=version)
+    return FileData(table=table, dataflows=refs, version=version)
 
 
 def _load(path: Path) -> Any:
@@ -150,7 +151,7 @@ def _refuse_structure_message(name: str, data: dict[str, Any]) -> None:
         primary = measure_list.get("primaryMeasure") or {}
         dimensions += [m.get("id", "") for m in [primary, *(measure_list.get("measures") or [])]]
     try:
-        _check_columns(name, dimensions, refs)
+        check_columns(name, dimensions, refs)
     except ReadError as err:
         raise relocated(err, None) from None
     raise ReadError(

@@ -27,19 +27,19 @@ import pyarrow.compute as pc
 from lxml import etree
 
 from primi.ingest.errors import ReadError
+from primi.ingest.file_data import FileData
 from primi.ingest.sdmx_csv import (
-    _INTEGER,
-    _NUMBER,
     CODED_ATTRIBUTES,
     FIRST_DATA_ROW,
     INTEGER_ATTRIBUTES,
+    INTEGER_PATTERN,
+    NUMBER_PATTERN,
     REQUIRED,
-    SdmxCsvFile,
-    _check_actions,
-    _check_columns,
-    _empty_as_null,
-    _numbers,
-    _periods,
+    canonical_periods,
+    check_actions,
+    check_columns,
+    empty_as_null,
+    parse_numbers,
 )
 from primi.ingest.xml_safety import iterparse_safely
 from primi.standard import frame
@@ -101,7 +101,7 @@ class _Gathered:
             column[1].append(value)
 
 
-def read_sdmx_ml(path: Path) -> SdmxCsvFile:
+def read_sdmx_ml(path: Path) -> FileData:
     """Read an SDMX-ML data message sent against a PRIMI structure; ReadError if it cannot."""
     path = Path(path)
     name = path.name
@@ -113,7 +113,7 @@ def read_sdmx_ml(path: Path) -> SdmxCsvFile:
     }
     header_line = min((s.line for s in gathered.structures.values()), default=1)
     try:
-        _check_columns(name, raw.column_names, structures)
+        check_columns(name, raw.column_names, structures)
     except ReadError as err:
         raise relocated(err, header_line) from None
     if gathered.group_line is not None:
@@ -129,11 +129,11 @@ def read_sdmx_ml(path: Path) -> SdmxCsvFile:
     for action, line in gathered.actions:
         letter = ACTION_LETTERS.get(action.lower(), action)
         try:
-            _check_actions(name, pa.chunked_array([pa.array([letter])]))
+            check_actions(name, pa.chunked_array([pa.array([letter])]))
         except ReadError as err:
             raise relocated(err, line) from None
     table = frame_from_components(name, raw, lines)
-    return SdmxCsvFile(table=table, dataflows=structures, version=version)
+    return FileData(table=table, dataflows=structures, version=version)
 
 
 def frame_from_components(name: str, raw: pa.Table, source_rows: pa.Array) -> pa.Table:
@@ -157,19 +157,19 @@ def frame_from_components(name: str, raw: pa.Table, source_rows: pa.Array) -> pa
             )
         columns[dim] = column
     try:
-        columns[frame.TIME_DIMENSION] = _periods(name, raw.column(frame.TIME_DIMENSION))
+        columns[frame.TIME_DIMENSION] = canonical_periods(name, raw.column(frame.TIME_DIMENSION))
         measure = raw.column(frame.MEASURE)
         if pa.types.is_string(measure.type):
-            measure = _numbers(name, measure, frame.MEASURE, _NUMBER)
+            measure = parse_numbers(name, measure, frame.MEASURE, NUMBER_PATTERN)
         columns[frame.MEASURE] = measure.cast(pa.float64())
         for attr in CODED_ATTRIBUTES:
             if attr in raw.column_names:
-                columns[attr] = _empty_as_null(raw.column(attr))
+                columns[attr] = empty_as_null(raw.column(attr))
         if "COMMENT_OBS" in raw.column_names:
-            columns["COMMENT_OBS"] = _empty_as_null(raw.column("COMMENT_OBS"))
+            columns["COMMENT_OBS"] = empty_as_null(raw.column("COMMENT_OBS"))
         for attr in INTEGER_ATTRIBUTES:
             if attr in raw.column_names:
-                columns[attr] = _numbers(name, raw.column(attr), attr, _INTEGER)
+                columns[attr] = parse_numbers(name, raw.column(attr), attr, INTEGER_PATTERN)
     except ReadError as err:
         row = err.row
         if row is not None and 0 <= row - FIRST_DATA_ROW < len(source_rows):

@@ -18,7 +18,7 @@ import python_calamine
 from python_calamine import CalamineWorkbook
 
 from primi.ingest import xlsx_template, xlsx_wide
-from primi.ingest.sdmx_csv import SdmxCsvFile
+from primi.ingest.file_data import FileData
 from primi.ingest.xlsx_cells import code_of, key_value
 from primi.ingest.xlsx_frame import error
 from primi.standard import frame
@@ -55,7 +55,7 @@ def read_xlsx(
     dataflow: str | None = None,
     sheet: str | None = None,
     std: Standard | None = None,
-) -> SdmxCsvFile:
+) -> FileData:
     """Read a filled template or a wide sheet; ReadError (level 0 or 1) if it cannot be read.
 
     Keyword arguments give fixed values that the sheet does not state ("KEY: value" cells above
@@ -92,7 +92,7 @@ def read_xlsx(
     table = reader(label, rows, header, fixed)
     if dataflow is None:
         dataflow = fixed.get("DATAFLOW")
-    return SdmxCsvFile(table=table, dataflows=_dataflows(table, dataflow, std), version=layout)
+    return FileData(table=table, dataflows=_dataflows(table, dataflow, std), version=layout)
 
 
 def _find_table(
