@@ -96,3 +96,45 @@ def test_another_institutions_upload_is_invisible(focal):
     assert client.get(f"/es/submissions/{upload.pk}/").status_code == 404
     assert client.get(f"/es/submissions/{upload.pk}/report.json").status_code == 404
     assert "datos.csv" not in client.get("/es/submissions/new/").content.decode()
+
+
+def _filled_template(path, lang: str):
+    """A GTM DF_FLOWS template filled as a user would: one good row, one unknown country."""
+    import openpyxl
+
+    from primi.ingest.template import SHEETS, write_template
+
+    write_template("DF_FLOWS", "GTM", lang, path)
+    book = openpyxl.load_workbook(path)
+    data = book[SHEETS[lang]["data"]]
+    data.append(["M", "ENTRY", "MEX", "_T", "_T", "_T", "2024-01", 10])  # row 4
+    data.append(["M", "ENTRY", "ZZZ", "_T", "_T", "_T", "2024-01", 12])  # row 5
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_workbook_comes_back_with_the_bad_cell_marked(focal, tmp_path, lang):
+    import openpyxl
+
+    path = _filled_template(tmp_path / "plantilla.xlsx", lang)
+    gtm = Institution.objects.get(code="GTM_IGM")
+    with path.open("rb") as fh:
+        upload = SimpleUploadedFile("plantilla.xlsx", fh.read())
+    page = focal.post(
+        f"/{lang}/submissions/new/", {"institution": gtm.pk, "file": upload}, follow=True
+    ).content.decode()
+    assert "annotated.xlsx" in page
+    sent = Upload.objects.get()
+    response = focal.get(f"/{lang}/submissions/{sent.pk}/annotated.xlsx")
+    assert response.status_code == 200
+    out = tmp_path / "back.xlsx"
+    out.write_bytes(b"".join(response.streaming_content))
+    book = openpyxl.load_workbook(out)
+    data = next(ws for ws in book.worksheets if ws["C5"].value == "ZZZ")
+    assert data["C5"].comment is not None and "ZZZ" in data["C5"].comment.text
+    assert data["C5"].fill.fill_type == "solid" and data["C5"].fill.fgColor.rgb == "FFFFC7CE"
+    assert data["C4"].comment is None
+    word = "no es un código" if lang == "es" else "is not a code"
+    assert word in data["C5"].comment.text
+    assert Observation.objects.count() == 0

@@ -124,3 +124,23 @@ def unexplained_warnings(findings: list[Finding], explanations: dict[str, str]) 
     """Rules with warnings but no explanation (blank ones count as none); the load waits."""
     warned = {f.rule for f in findings if f.severity == WARNING}
     return sorted(r for r in warned if not (explanations.get(r) or "").strip())
+
+
+def findings_from_json(report: dict) -> list[Finding]:
+    """The findings of a report kept as JSON (`Report.to_json`), as Finding objects again."""
+    return [
+        Finding(
+            rule=f["rule"],
+            level=f["level"],
+            severity=f["severity"],
+            file=f["file"],
+            message_es=f["message"]["es"],
+            message_en=f["message"]["en"],
+            row=f["row"],
+            column=f["column"],
+            series_key=f["series_key"],
+            count=f["count"],
+            sheet=f.get("sheet"),
+        )
+        for f in report.get("findings", [])
+    ]

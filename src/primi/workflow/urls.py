@@ -9,5 +9,10 @@ urlpatterns = [
     path("submissions/new/", views.upload_new, name="upload_new"),
     path("submissions/<uuid:upload_id>/", views.upload_detail, name="upload"),
     path("submissions/<uuid:upload_id>/report.json", views.upload_report, name="upload_report"),
+    path(
+        "submissions/<uuid:upload_id>/annotated.xlsx",
+        views.upload_annotated,
+        name="upload_annotated",
+    ),
     path("templates/", views.template_download, name="templates"),
 ]

@@ -12,6 +12,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
+from primi.checks.annotated_workbook import annotate_workbook
+from primi.checks.report import findings_from_json
 from primi.ingest.template import write_template
 from primi.workflow.forms import TemplateForm, UploadForm
 from primi.workflow.models import Institution, Upload
@@ -52,7 +54,11 @@ def upload_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def upload_detail(request: HttpRequest, upload_id: str) -> HttpResponse:
     upload = _own_upload(request, upload_id)
-    context = {"upload": upload, "progress": read_progress(str(upload.pk))}
+    context = {
+        "upload": upload,
+        "progress": read_progress(str(upload.pk)),
+        "is_workbook": upload.original_name.lower().endswith(".xlsx"),
+    }
     if request.htmx and upload.state in (Upload.State.QUEUED, Upload.State.RUNNING):
         return render(request, "workflow/_progress.html", context)
     if request.htmx:
@@ -69,6 +75,25 @@ def upload_report(request: HttpRequest, upload_id: str) -> JsonResponse:
         {"id": str(upload.pk), "state": upload.state, "report": upload.report},
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@login_required
+def upload_annotated(request: HttpRequest, upload_id: str) -> FileResponse:
+    """The uploaded workbook with the cells of the findings coloured and commented."""
+    upload = _own_upload(request, upload_id)
+    if not upload.original_name.lower().endswith(".xlsx") or "findings" not in upload.report:
+        raise Http404
+    lang = get_language() or "es"
+    stem = Path(upload.original_name).stem
+    out = Path(tempfile.mkdtemp()) / f"{stem}_{'informe' if lang == 'es' else 'report'}.xlsx"
+    annotate_workbook(
+        Path(upload.file.path),
+        findings_from_json(upload.report),
+        lang,
+        out,
+        rows_read=upload.report["summary"]["rows_read"],
+    )
+    return FileResponse(out.open("rb"), as_attachment=True, filename=out.name)
 
 
 def template_download(request: HttpRequest) -> HttpResponse:
