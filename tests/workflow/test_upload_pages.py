@@ -138,3 +138,19 @@ def test_a_workbook_comes_back_with_the_bad_cell_marked(focal, tmp_path, lang):
     word = "no es un código" if lang == "es" else "is not a code"
     assert word in data["C5"].comment.text
     assert Observation.objects.count() == 0
+
+
+def test_the_template_page_gives_a_workbook_for_the_chosen_country(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    page = Client().get("/es/templates/").content.decode()
+    assert "La región" in page and "Guatemala" in page
+    response = Client().get("/es/templates/?dataflow=DF_RETURNS&country=HND&lang=es")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('PRIMI_DF_RETURNS_HND_es.xlsx"')
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    names = CalamineWorkbook.from_path(str(path)).sheet_names
+    assert len(names) >= 4
+    bad = Client().get("/es/templates/?dataflow=DF_NOPE&country=HND&lang=es")
+    assert bad.status_code == 200 and "errorlist" in bad.content.decode()

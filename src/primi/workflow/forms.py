@@ -21,7 +21,10 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, institutions=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions or Institution.objects.none()
+        queryset = institutions if institutions is not None else Institution.objects.none()
+        self.fields["institution"].queryset = queryset
+        self.fields["institution"].empty_label = None
+        self.fields["institution"].initial = queryset.first()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -31,6 +34,9 @@ class UploadForm(forms.Form):
                 params={"size": upload.size, "limit": settings.PRIMI_UPLOAD_MAX_BYTES},
             )
         return upload
+
+
+REGIONAL_AGGREGATES = ("RCM", "PRIMI", "CMC")
 
 
 class TemplateForm(forms.Form):
@@ -48,10 +54,15 @@ class TemplateForm(forms.Form):
             for df in std.dataflows
             if df.id != "DF_DERIVED"
         ]
+        area = std.codelist("CL_AREA")
+        region = {m for agg in REGIONAL_AGGREGATES for m in area.get(agg).members}
         countries = sorted(
-            (c for c in std.codelist("CL_AREA").codes if c.is_country),
+            (c for c in area.codes if c.is_country),
             key=lambda c: c.names.get(lang, c.names["en"]),
         )
         self.fields["country"].choices = [
-            (c.id, c.names.get(lang, c.names["en"])) for c in countries
-        ]
+            (_("The region"), [(c.id, c.names.get(lang, c.names["en"])) for c in countries
+                               if c.id in region]),
+            (_("Other countries"), [(c.id, c.names.get(lang, c.names["en"])) for c in countries
+                                    if c.id not in region]),
+        ]  # fmt: skip

@@ -98,7 +98,11 @@ def upload_annotated(request: HttpRequest, upload_id: str) -> FileResponse:
 
 def template_download(request: HttpRequest) -> HttpResponse:
     lang = get_language() or "es"
-    form = TemplateForm(request.GET or None, lang=lang, initial={"lang": lang})
+    initial = {"lang": lang}
+    if request.user.is_authenticated:
+        own = Institution.objects.filter(membership__user=request.user).first()
+        initial["country"] = own.country if own else None
+    form = TemplateForm(request.GET or None, lang=lang, initial=initial)
     if request.GET and form.is_valid():
         data = form.cleaned_data
         name = f"PRIMI_{data['dataflow']}_{data['country']}_{data['lang']}.xlsx"
