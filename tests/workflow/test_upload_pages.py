@@ -154,3 +154,35 @@ def test_the_template_page_gives_a_workbook_for_the_chosen_country(tmp_path):
     assert len(names) >= 4
     bad = Client().get("/es/templates/?dataflow=DF_NOPE&country=HND&lang=es")
     assert bad.status_code == 200 and "errorlist" in bad.content.decode()
+
+
+WARNED = HEADER + "PRIMI:DF_FLOWS(1.0),M,GTM,ENTRY,MEX,_T,_T,_T,2024-01,10,EV,PERSONS\n"
+
+
+def test_warnings_need_an_explanation_which_is_kept_with_the_revision(focal):
+    page = _send(focal, WARNED, check_only=False, lang="es").content.decode()
+    assert "L1_COUNTING_BASIS" in page and "Explique las advertencias" in page
+    first = Upload.objects.get()
+    assert first.submission is None and first.report["unexplained"] == ["L1_COUNTING_BASIS"]
+    empty = focal.post(f"/es/submissions/{first.pk}/explain/", {"L1_COUNTING_BASIS": " "})
+    assert empty.status_code == 200 and Upload.objects.count() == 1
+    why = "La dirección cuenta personas desde 2024: cambio de sistema de registro."
+    focal.post(f"/es/submissions/{first.pk}/explain/", {"L1_COUNTING_BASIS": why}, follow=True)
+    second = Upload.objects.exclude(pk=first.pk).get()
+    assert second.submission is not None and second.file.name == first.file.name
+    assert second.submission.notes["explanations"] == {"L1_COUNTING_BASIS": why}
+    assert second.submission.notes["override"] is False
+
+
+def test_only_a_steward_may_accept_warnings_without_explaining(focal):
+    _send(focal, WARNED, check_only=False)
+    first = Upload.objects.get()
+    focal.post(f"/es/submissions/{first.pk}/explain/", {"override": "on"})
+    assert Upload.objects.count() == 1  # a focal point cannot override
+    steward = get_user_model().objects.create_user("steward", password="x", is_staff=True)
+    Membership.objects.create(user=steward, institution=Institution.objects.get(code="GTM_IGM"))
+    client = Client()
+    client.force_login(steward)
+    client.post(f"/es/submissions/{first.pk}/explain/", {"override": "on"})
+    second = Upload.objects.exclude(pk=first.pk).get()
+    assert second.submission is not None and second.submission.notes["override"] is True

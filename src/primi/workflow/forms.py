@@ -66,3 +66,26 @@ class TemplateForm(forms.Form):
             (_("Other countries"), [(c.id, c.names.get(lang, c.names["en"])) for c in countries
                                     if c.id not in region]),
         ]  # fmt: skip
+
+
+class ExplanationForm(forms.Form):
+    """One explanation per warning rule; a steward may accept the warnings instead."""
+
+    def __init__(self, *args, rules: list[str], steward: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rules = rules
+        for rule in rules:
+            self.fields[rule] = forms.CharField(
+                label=rule, required=not steward, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        if steward:
+            self.fields["override"] = forms.BooleanField(
+                required=False, label=_("Accept the warnings as the regional steward")
+            )
+
+    def clean(self):
+        data = super().clean()
+        explained = all((data.get(rule) or "").strip() for rule in self.rules)
+        if not explained and not data.get("override"):
+            raise forms.ValidationError(_("Explain every rule, or accept the warnings."))
+        return data

@@ -59,6 +59,10 @@ class Upload(models.Model):
     file = models.FileField(upload_to="uploads/%Y/%m/")
     original_name = models.CharField(max_length=255)
     check_only = models.BooleanField(default=False)
+    explanations = models.JSONField(
+        default=dict, blank=True, help_text="Warning rule id -> the submitter's explanation."
+    )
+    override = models.BooleanField(default=False, help_text="A steward accepted the warnings.")
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     report = models.JSONField(default=dict, blank=True)
     submission = models.ForeignKey(

@@ -123,6 +123,7 @@ class SubmissionResult:
             "dataflow": self.dataflow,
             "outcome": {"es": self.outcome("es"), "en": self.outcome("en")},
             "submission": self.load.submission.pk if self.load else None,
+            "unexplained": self.unexplained,
             **self.report().to_json(),
         }
 

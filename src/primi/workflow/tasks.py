@@ -25,6 +25,8 @@ def process_upload(upload_id: str) -> None:
             provider=upload.institution.code,
             dry_run=upload.check_only,
             file_name=upload.original_name,
+            explanations=upload.explanations,
+            override=upload.override,
             progress=lambda stage, done, total: report_progress(key, stage, done, total),
         )
     except SubmissionError as err:

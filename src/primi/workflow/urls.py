@@ -8,6 +8,7 @@ app_name = "workflow"
 urlpatterns = [
     path("submissions/new/", views.upload_new, name="upload_new"),
     path("submissions/<uuid:upload_id>/", views.upload_detail, name="upload"),
+    path("submissions/<uuid:upload_id>/explain/", views.upload_explain, name="upload_explain"),
     path("submissions/<uuid:upload_id>/report.json", views.upload_report, name="upload_report"),
     path(
         "submissions/<uuid:upload_id>/annotated.xlsx",

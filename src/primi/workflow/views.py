@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from primi.checks.annotated_workbook import annotate_workbook
 from primi.checks.report import findings_from_json
 from primi.ingest.template import write_template
-from primi.workflow.forms import TemplateForm, UploadForm
+from primi.workflow.forms import ExplanationForm, TemplateForm, UploadForm
 from primi.workflow.models import Institution, Upload
 from primi.workflow.progress import read_progress
 from primi.workflow.tasks import process_upload
@@ -51,14 +51,22 @@ def upload_new(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/upload_new.html", {"form": form, "uploads": uploads})
 
 
-@login_required
-def upload_detail(request: HttpRequest, upload_id: str) -> HttpResponse:
-    upload = _own_upload(request, upload_id)
-    context = {
+def _detail(upload: Upload, form: ExplanationForm | None = None) -> dict:
+    rules = upload.report.get("unexplained") or []
+    if form is None and rules:
+        form = ExplanationForm(rules=rules, steward=upload.user.is_staff)
+    return {
         "upload": upload,
         "progress": read_progress(str(upload.pk)),
         "is_workbook": upload.original_name.lower().endswith(".xlsx"),
+        "explain_form": form if rules else None,
     }
+
+
+@login_required
+def upload_detail(request: HttpRequest, upload_id: str) -> HttpResponse:
+    upload = _own_upload(request, upload_id)
+    context = _detail(upload)
     if request.htmx and upload.state in (Upload.State.QUEUED, Upload.State.RUNNING):
         return render(request, "workflow/_progress.html", context)
     if request.htmx:
@@ -66,6 +74,28 @@ def upload_detail(request: HttpRequest, upload_id: str) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     return render(request, "workflow/upload_detail.html", context)
+
+
+@login_required
+def upload_explain(request: HttpRequest, upload_id: str) -> HttpResponse:
+    """Explain the warnings of a checked file and load it: a new run of the same stored file."""
+    upload = _own_upload(request, upload_id)
+    rules = upload.report.get("unexplained") or []
+    if request.method != "POST" or not rules:
+        return redirect("workflow:upload", upload_id=upload.pk)
+    form = ExplanationForm(request.POST, rules=rules, steward=request.user.is_staff)
+    if not form.is_valid():
+        return render(request, "workflow/upload_detail.html", _detail(upload, form))
+    again = Upload.objects.create(
+        user=request.user,
+        institution=upload.institution,
+        file=upload.file.name,
+        original_name=upload.original_name,
+        explanations={r: form.cleaned_data[r].strip() for r in rules if form.cleaned_data.get(r)},
+        override=bool(form.cleaned_data.get("override")),
+    )
+    process_upload.enqueue(str(again.pk))
+    return redirect("workflow:upload", upload_id=again.pk)
 
 
 @login_required
