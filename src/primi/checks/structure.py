@@ -6,11 +6,13 @@ work grows with the number of distinct codes, not with the number of rows.
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from primi.checks.findings import ERROR, Finding
 from primi.checks.rules import rules
+from primi.checks.series_codes import series_codes
 from primi.standard.catalogue import Standard
 from primi.standard.frame import DIMENSIONS, MEASURE, SOURCE_ROW, TIME_DIMENSION
 
@@ -137,7 +139,13 @@ def check_counts(table: pa.Table, std: Standard, file: str) -> list[Finding]:
 
 def check_duplicates(table: pa.Table, file: str) -> list[Finding]:
     """One value per series key and period in a submission."""
-    grouped = table.group_by([*DIMENSIONS, TIME_DIMENSION]).aggregate(
+    key = series_codes(table).key()
+    ordered = np.sort(key)
+    repeated_keys = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(repeated_keys):
+        return []
+    rows = table.filter(pa.array(np.isin(key, repeated_keys)))
+    grouped = rows.group_by([*DIMENSIONS, TIME_DIMENSION]).aggregate(
         [(SOURCE_ROW, "min"), (SOURCE_ROW, "count")]
     )
     repeated = grouped.filter(pc.greater(grouped.column(f"{SOURCE_ROW}_count"), 1))
