@@ -12,14 +12,13 @@ later ones add a new revision to every observation of existing series (a resubmi
 
 import argparse
 import io
-import os
 import sys
-import tempfile
 import time
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from setup_django import setup_django
 
 REF_AREAS = ["BLZ", "CRI", "SLV", "GTM", "HND", "MEX", "NIC", "PAN", "DOM", "JAM"]
 INDICATORS = ["ENTRY", "EXIT", "RES_PERMIT", "WORK_PERMIT", "IRR_DETECTED"]
@@ -83,18 +82,6 @@ BARE_COLUMNS = (
     "obs_value double precision, obs_status varchar(4), conf_status varchar(4), "
     "comment_obs text, decimals smallint, submission_id bigint, source_row bigint"
 )
-
-
-def setup_django() -> None:
-    """A throwaway PRIMI_HOME, settings, and the migrated schema."""
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
-    os.environ["PRIMI_HOME"] = tempfile.mkdtemp(prefix="primi-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primi.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def make_frame(series_count: int, periods: int) -> pa.Table:
