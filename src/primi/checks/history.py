@@ -46,23 +46,15 @@ def empty_history() -> pa.Table:
 
 
 def fetch_history(table: pa.Table, *, dataflow: str, provider: str) -> pa.Table:
-    """The provider's published values of the submission's series: one query for all of them."""
-    from primi.store.queries import current_value_batches
+    """The provider's published values of the submission's series: one columnar query."""
+    from primi.store.queries import current_values_table
 
     positions = []
     for dim in DIMENSIONS:
         codes = sorted(v for v in table.column(dim).unique().to_pylist() if v)
         positions.append("+".join(codes))
-    keys, periods, values, published = [], [], [], []
-    for batch in current_value_batches(".".join(positions), dataflow=dataflow):
-        for r in batch:
-            if r.provider != provider:
-                continue
-            keys.append(r.series_key)
-            periods.append(r.time_period)
-            values.append(r.obs_value)
-            published.append(r.published_at)
-    return pa.table([keys, periods, values, published], schema=HISTORY_SCHEMA)
+    history = current_values_table(".".join(positions), dataflow=dataflow, provider=provider)
+    return history.select(HISTORY_SCHEMA.names).cast(HISTORY_SCHEMA)
 
 
 def _connect(table: pa.Table, history: pa.Table | None) -> duckdb.DuckDBPyConnection:

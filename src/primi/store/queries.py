@@ -14,6 +14,8 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -235,3 +237,68 @@ def _aware(value: object) -> dt.datetime | None:
     if value is None or timezone.is_aware(value):
         return value
     return timezone.make_aware(value, dt.UTC)
+
+
+def current_values_table(
+    key_pattern: str | KeyPattern | None = None,
+    dataflow: str | None = None,
+    provider: str | None = None,
+    as_of: dt.datetime | None = None,
+    size: int = 100_000,
+) -> pa.Table:
+    """Current values as columns (SERIES_KEY, TIME_PERIOD, OBS_VALUE, PUBLISHED_AT), optionally
+    only those whose current revision is `provider`'s; no Python object per row beyond the
+    driver's tuples, so a check can read a million published values in about a second."""
+    where, params = _filters(key_pattern, None, None, dataflow)
+    where.append("su.published_at <= %s")
+    params.append(_instant(as_of))
+    outer = ""
+    if provider is not None:
+        outer = "AND provider = %s"
+        params.append(provider)
+    sql = f"""
+        SELECT series_key, time_period, obs_value, submission_id FROM (
+            SELECT se.key AS series_key, o.time_period AS time_period, o.obs_value AS obs_value,
+                su.id AS submission_id, su.provider AS provider, ROW_NUMBER() OVER (
+                    PARTITION BY o.series_id, o.time_period
+                    ORDER BY su.published_at DESC, o.id DESC
+                ) AS rank_in_period
+            FROM store_observation o
+            JOIN store_submission su ON su.id = o.submission_id
+            JOIN store_series se ON se.id = o.series_id
+            WHERE {" AND ".join(where)}
+        ) ranked
+        WHERE rank_in_period = 1 {outer}
+    """
+    batches = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            keys, periods, values, submissions = zip(*rows, strict=True)
+            batches.append(
+                pa.record_batch(
+                    [
+                        pa.array(keys, pa.string()),
+                        pa.array(periods, pa.string()),
+                        pa.array(values, pa.float64()),
+                        pa.array(submissions, pa.int64()),
+                    ],
+                    names=["SERIES_KEY", "TIME_PERIOD", "OBS_VALUE", "SUBMISSION"],
+                )
+            )
+    schema = pa.schema(
+        [
+            ("SERIES_KEY", pa.string()),
+            ("TIME_PERIOD", pa.string()),
+            ("OBS_VALUE", pa.float64()),
+            ("SUBMISSION", pa.int64()),
+        ]
+    )
+    table = pa.Table.from_batches(batches, schema=schema)
+    ids = pc.unique(table.column("SUBMISSION")).to_pylist()
+    published = dict(Submission.objects.filter(pk__in=ids).values_list("pk", "published_at"))
+    instants = pa.array([published.get(i) for i in ids], pa.timestamp("us", tz="UTC"))
+    at = instants.take(pc.index_in(table.column("SUBMISSION"), pa.array(ids, pa.int64())))
+    return table.drop_columns(["SUBMISSION"]).append_column(
+        pa.field("PUBLISHED_AT", pa.timestamp("us", tz="UTC")), at
+    )
