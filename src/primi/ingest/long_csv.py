@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +85,16 @@ def read_long_csv(path: Path, *, defaults: dict[str, str] | None = None) -> File
     std = load_standard()
     data = _read_bytes(path)
     encoding = detect_encoding(data)
-    text = data.decode(encoding)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:  # a BOM says UTF-8 but the bytes after it are not
+        raise _error(
+            name, "L0_ENCODING",
+            f"El archivo empieza como UTF-8 (BOM) pero el byte {exc.start} no es UTF-8. Guárdelo "
+            "de nuevo como CSV UTF-8.",
+            f"The file starts as UTF-8 (BOM) but byte {exc.start} is not UTF-8. Save it again as "
+            "CSV UTF-8.",
+        ) from None  # fmt: skip
     if not text.strip():
         raise _error(name, "L0_EMPTY", "El archivo está vacío.", "The file is empty.")
     delimiter = detect_delimiter(text.lstrip("\ufeff"))
@@ -133,8 +143,23 @@ def _parse(name: str, data: bytes, delimiter: str) -> pa.Table:
         bad.append(row)
         return "skip"
 
-    first = data.split(b"\n", 1)[0].decode().rstrip("\r")
-    header = next(csv.reader([first], delimiter=delimiter))
+    first = re.split(rb"\r\n|\n|\r", data, maxsplit=1)[0].decode()  # Arrow ends lines so too
+    try:
+        header = next(csv.reader([first], delimiter=delimiter))
+    except csv.Error as exc:
+        raise _error(
+            name, "L0_HEADER",
+            f"No se puede leer el encabezado (fila 1) como CSV: {exc}.",
+            f"The header (row 1) cannot be read as CSV: {exc}.",
+            row=HEADER_ROW,
+        ) from None  # fmt: skip
+    if not any(h.strip() for h in header):
+        raise _error(
+            name, "L0_HEADER",
+            "La fila 1 está vacía: los encabezados deben ir en la primera fila.",
+            "Row 1 is empty: the headers must be on the first row.",
+            row=HEADER_ROW,
+        )  # fmt: skip
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),

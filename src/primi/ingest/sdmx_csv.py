@@ -128,7 +128,16 @@ def _read_header(path: Path) -> list[str]:
             "The file is empty: the header row is missing.",
             row=HEADER_ROW,
         )
-    names = [_code(n) for n in next(csv.reader([text.rstrip("\r\n")]))]
+    text = re.split(r"\r\n|\n|\r", text, maxsplit=1)[0]  # a lone CR ends a line for Arrow too
+    if not text.strip():
+        raise _error(
+            path.name,
+            "L0_HEADER",
+            "La fila 1 está vacía: los encabezados deben ir en la primera fila.",
+            "Row 1 is empty: the headers must be on the first row.",
+            row=HEADER_ROW,
+        )
+    names = [_code(n) for n in next(csv.reader([text]))]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise _error(

@@ -262,7 +262,8 @@ def _gather(path: Path) -> tuple[_Gathered, str]:
 
 
 def _message_kind(name: str, root: etree._Element, local: str) -> tuple[str, str]:
-    namespace = etree.QName(root.tag).namespace or ""
+    # Not etree.QName: a truncated root (`<mes:`) reaches here with a tag QName refuses.
+    namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     version = next((v for k, v in MESSAGE_VERSIONS.items() if f"/{k}/" in namespace), "")
     if local in DATA_MESSAGES and version and "sdmx" in namespace.lower():
         kind = DATA_MESSAGES[local]

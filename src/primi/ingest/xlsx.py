@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -35,6 +36,18 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "p": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
+# What zipfile and zlib raise on a damaged member: a bad CRC, a corrupt or truncated deflate
+# stream, a compression method or encryption zipfile does not read.
+_DAMAGED_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    KeyError,
+    ElementTree.ParseError,
+    OSError,
+)
 _CALAMINE_ERRORS = (
     python_calamine.CalamineError,
     python_calamine.PasswordError,
@@ -68,7 +81,9 @@ def read_xlsx(
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         found = _find_table(workbook, sheet)
-    except _CALAMINE_ERRORS as exc:
+    except BaseException as exc:
+        if not isinstance(exc, _CALAMINE_ERRORS) and not _is_rust_panic(exc):
+            raise
         raise error(
             name,
             "L0_UNREADABLE",
@@ -93,6 +108,13 @@ def read_xlsx(
     if dataflow is None:
         dataflow = fixed.get("DATAFLOW")
     return FileData(table=table, dataflows=_dataflows(table, dataflow, std), version=layout)
+
+
+def _is_rust_panic(exc: BaseException) -> bool:
+    """pyo3's PanicException: calamine panics on some cells (a date-formatted -1e308), and the
+    exception is a BaseException that cannot be imported by name."""
+    kind = type(exc)
+    return kind.__module__ == "pyo3_runtime" and kind.__name__ == "PanicException"
 
 
 def _find_table(
@@ -146,7 +168,7 @@ def refuse_active_content(path: Path) -> None:
                         "paste it as values (Paste special → Values) before uploading it.",
                         column=cell,
                     )
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+    except _DAMAGED_ZIP:
         raise error(
             name,
             "L0_NOT_XLSX",
