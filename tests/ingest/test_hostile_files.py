@@ -31,7 +31,6 @@ from primi.ingest.template import FIRST_DATA_ROW, HEADER_ROW, write_template
 from primi.sdmx.export import export_flow
 from primi.sdmx.sdmx_csv import write_sdmx_csv
 from primi.standard import frame
-from primi.store.keys import KeyPatternError
 from primi.store.queries import draft_values
 from primi.workflow.submission_file import SubmissionError, SubmissionResult, submit_file
 
@@ -668,17 +667,11 @@ def test_a_formula_in_an_xlsx_cell_is_refused_naming_it(tmp_path, loaded_store, 
 
 
 # ---------------------------------------------------------------------------------------------
-# Known crash outside the readers (checks/history.py -> store/keys.py), kept visible
+# A crash found outside the readers: checks.history joined the file's codes into a key pattern,
+# so a code holding '.' (a decimal number or a time typed in a code cell) broke it.
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyPatternError,
-    reason="checks.history.fetch_history joins the file's codes into a key pattern; a code "
-    "holding '.' (a decimal number or a time typed in a code cell) splits it into more than "
-    "seven positions and store.keys.parse_key raises KeyPatternError",
-)
 @pytest.mark.parametrize("code", ["1.5", "M.GTM", "01:39:54.085000"])
 def test_a_code_with_a_dot_is_an_error_not_a_crash(tmp_path, loaded_store, code):
     path = tmp_path / "dot.csv"

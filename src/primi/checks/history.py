@@ -51,7 +51,12 @@ def fetch_history(table: pa.Table, *, dataflow: str, provider: str) -> pa.Table:
 
     positions = []
     for dim in DIMENSIONS:
-        codes = sorted(v for v in table.column(dim).unique().to_pylist() if v)
+        # A code with a key separator cannot be stored (the code check refuses it): skip it.
+        codes = sorted(
+            v for v in table.column(dim).unique().to_pylist() if v and not set(v) & set(".+* ")
+        )
+        if not codes:
+            return empty_history()
         positions.append("+".join(codes))
     history = current_values_table(".".join(positions), dataflow=dataflow, provider=provider)
     return history.select(HISTORY_SCHEMA.names).cast(HISTORY_SCHEMA)
