@@ -21,7 +21,6 @@ import io
 import re
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -32,14 +31,10 @@ from primi.ingest.codes import normalise_label, resolve_codes
 from primi.ingest.errors import ReadError
 from primi.ingest.file_data import FileData
 from primi.ingest.sdmx_csv import (
-    CODED_ATTRIBUTES,
-    FIRST_DATA_ROW,
     HEADER_ROW,
-    INTEGER_ATTRIBUTES,
-    INTEGER_PATTERN,
     NUMBER_PATTERN,
+    attribute_columns,
     canonical_periods,
-    empty_as_null,
     map_distinct,
     parse_numbers,
 )
@@ -285,18 +280,7 @@ def _canonical(name: str, raw: pa.Table, fmt: NumberFormat) -> dict[str, pa.Arra
     columns[frame.TIME_DIMENSION] = periods
     values = normalise_numbers(raw.column(frame.MEASURE), fmt)
     columns[frame.MEASURE] = parse_numbers(name, values, frame.MEASURE, NUMBER_PATTERN)
-    for attr in CODED_ATTRIBUTES:
-        if attr in raw.column_names:
-            columns[attr] = empty_as_null(map_distinct(raw.column(attr), str.strip))
-    if "COMMENT_OBS" in raw.column_names:
-        columns["COMMENT_OBS"] = empty_as_null(raw.column("COMMENT_OBS"))
-    for attr in INTEGER_ATTRIBUTES:
-        if attr in raw.column_names:
-            columns[attr] = parse_numbers(name, raw.column(attr), attr, INTEGER_PATTERN)
-    columns[frame.SOURCE_ROW] = pa.array(
-        np.arange(FIRST_DATA_ROW, raw.num_rows + FIRST_DATA_ROW, dtype=np.int64)
-    )
-    return columns
+    return columns | attribute_columns(name, raw, str.strip)
 
 
 def _period_freq(periods: pa.Array) -> pa.Array:

@@ -62,9 +62,21 @@ def read_sdmx_csv(path: Path) -> FileData:
     columns[frame.MEASURE] = parse_numbers(
         name, raw.column(frame.MEASURE), frame.MEASURE, NUMBER_PATTERN
     )
+    columns |= attribute_columns(name, raw, _code)
+    table = frame.conform(pa.table(columns))
+    return FileData(table=table, dataflows=dataflows, version=version)
+
+
+def attribute_columns(name: str, raw: pa.Table, code: Callable[[str], str]) -> dict[str, pa.Array]:
+    """The attributes present in a text file's columns, and each row's number in the file.
+
+    Coded attributes go through `code` (per distinct value), empty text is missing, UNIT_MULT
+    and DECIMALS must be integers; shared by the SDMX-CSV and long-CSV readers.
+    """
+    columns: dict[str, pa.Array] = {}
     for attr in CODED_ATTRIBUTES:
         if attr in raw.column_names:
-            columns[attr] = empty_as_null(map_distinct(raw.column(attr), _code))
+            columns[attr] = empty_as_null(map_distinct(raw.column(attr), code))
     if "COMMENT_OBS" in raw.column_names:
         columns["COMMENT_OBS"] = empty_as_null(raw.column("COMMENT_OBS"))
     for attr in INTEGER_ATTRIBUTES:
@@ -73,8 +85,7 @@ def read_sdmx_csv(path: Path) -> FileData:
     columns[frame.SOURCE_ROW] = pa.array(
         np.arange(FIRST_DATA_ROW, raw.num_rows + FIRST_DATA_ROW, dtype=np.int64)
     )
-    table = frame.conform(pa.table(columns))
-    return FileData(table=table, dataflows=dataflows, version=version)
+    return columns
 
 
 def parse_structure_ref(ref: str) -> tuple[str | None, str, str | None]:
