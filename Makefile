@@ -103,7 +103,7 @@ test: install chromium
 	exit $$status
 
 bench: install
-	@shopt -s nullglob; files=(benchmarks/*.py); \
+	@shopt -s nullglob; files=(benchmarks/[!_]*.py); \
 	if [ $${#files[@]} = 0 ]; then echo "no benchmarks/*.py yet" >&2; exit 1; fi; \
 	status=0; tmp=$$(mktemp -d /tmp/primi-bench.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
 	mkdir -p "$$tmp/sqlite/static" "$$tmp/postgres/static"; \

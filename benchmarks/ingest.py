@@ -29,7 +29,7 @@ from unittest import mock
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from setup_django import setup_django
+from _django_setup import setup_django
 
 PROVIDER = "BENCH_NSO"
 

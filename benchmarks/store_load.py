@@ -18,7 +18,7 @@ import time
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from setup_django import setup_django
+from _django_setup import setup_django
 
 REF_AREAS = ["BLZ", "CRI", "SLV", "GTM", "HND", "MEX", "NIC", "PAN", "DOM", "JAM"]
 INDICATORS = ["ENTRY", "EXIT", "RES_PERMIT", "WORK_PERMIT", "IRR_DETECTED"]
