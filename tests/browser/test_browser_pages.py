@@ -142,3 +142,43 @@ def test_home_page_has_no_accessibility_violations(page: Page, live_server, lang
     )
     violations = [(v["id"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]
     assert violations == []
+
+
+@pytest.mark.parametrize(
+    ("language", "refused", "marked"),
+    [
+        ("es", "no es un código de CL_AREA", "Su libro con los hallazgos marcados"),
+        ("en", "is not a code of CL_AREA", "Your workbook with the findings marked"),
+    ],
+)
+def test_a_focal_point_sends_a_workbook_and_reads_the_report(
+    page: Page, live_server, watch: Watch, results_dir: Path, tmp_path: Path, settings,
+    language: str, refused: str, marked: str,
+) -> None:  # fmt: skip
+    import openpyxl
+    from django.contrib.auth import get_user_model
+
+    from primi.ingest.template import SHEETS, write_template
+    from primi.workflow.models import Institution, Membership
+
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.PRIMI_HOME = tmp_path
+    user = get_user_model().objects.create_user("focal", password="a long passphrase 42")
+    gtm = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
+    Membership.objects.create(user=user, institution=gtm)
+    book_path = write_template("DF_FLOWS", "GTM", language, tmp_path / "datos.xlsx")
+    book = openpyxl.load_workbook(book_path)
+    book[SHEETS[language]["data"]].append(["M", "ENTRY", "ZZZ", "_T", "_T", "_T", "2024-01", 5])
+    book.save(book_path)
+
+    page.goto(f"{live_server.url}/{language}/submissions/new/")
+    page.fill("input[name=username]", "focal")
+    page.fill("input[name=password]", "a long passphrase 42")
+    page.click("main button[type=submit]")
+    page.set_input_files("input[type=file]", str(book_path))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("table.findings")
+    text = page.inner_text("main")
+    assert refused in text and marked in text
+    page.screenshot(path=str(results_dir / f"report-{language}.png"), full_page=True)
+    watch.check()
