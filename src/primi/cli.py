@@ -207,91 +207,237 @@ def cmd_standard_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _help_language(argv: Sequence[str] | None) -> str:
+    """The language of the help texts: `--lang` if given, else PRIMI_LANG, else Spanish."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("PRIMI_LANG", "es")
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser, its help in Spanish or English."""
+    english = _help_language(argv) == "en"
+
+    def _t(es: str, en: str) -> str:
+        return en if english else es
+
     parser = argparse.ArgumentParser(
         prog="primi",
-        description="PRIMI: regional platform for official migration statistics.",
+        description=_t(
+            "PRIMI: plataforma regional de estadísticas migratorias oficiales.",
+            "PRIMI: regional platform for official migration statistics.",
+        ),
     )
     parser.add_argument(
         "--lang",
         choices=["es", "en"],
         default=os.environ.get("PRIMI_LANG", "es"),
-        help="language of messages (default: es, or PRIMI_LANG)",
+        help=_t(
+            "idioma de los mensajes (por defecto: es, o PRIMI_LANG)",
+            "language of messages (default: es, or PRIMI_LANG)",
+        ),
     )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
-    p = verbs.add_parser("demo", help="create the database, load the standard and demo data, serve")
-    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-    p.add_argument("--no-serve", action="store_true", help="load everything, then stop")
+    p = verbs.add_parser(
+        "demo",
+        help=_t(
+            "crear la base de datos, cargar el estándar y los datos de demostración, servir",
+            "create the database, load the standard and demo data, serve",
+        ),
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help=_t("puerto en 127.0.0.1 (por defecto 8000)", "port on 127.0.0.1 (default 8000)"),
+    )
+    p.add_argument(
+        "--no-serve",
+        action="store_true",
+        help=_t("cargarlo todo y parar", "load everything, then stop"),
+    )
     p.set_defaults(func=cmd_demo)
 
-    p = verbs.add_parser("serve", help="serve the site on 127.0.0.1")
-    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    p = verbs.add_parser(
+        "serve", help=_t("servir el sitio en 127.0.0.1", "serve the site on 127.0.0.1")
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help=_t("puerto en 127.0.0.1 (por defecto 8000)", "port on 127.0.0.1 (default 8000)"),
+    )
     p.set_defaults(func=cmd_serve)
 
     p = verbs.add_parser(
         "load",
-        help="check and load a data file (SDMX-CSV, CSV, xlsx, SDMX-ML, SDMX-JSON)",
+        help=_t(
+            "comprobar y cargar un archivo de datos (SDMX-CSV, CSV, xlsx, SDMX-ML, SDMX-JSON)",
+            "check and load a data file (SDMX-CSV, CSV, xlsx, SDMX-ML, SDMX-JSON)",
+        ),
     )
-    p.add_argument("file", metavar="FILE", help="the file to load")
+    p.add_argument("file", metavar="FILE", help=_t("el archivo que se carga", "the file to load"))
     p.add_argument(
         "--provider",
         required=True,
         metavar="INSTITUTION",
-        help="id of the providing institution, e.g. GTM_IGM",
+        help=_t(
+            "código de la institución que envía, p. ej. GTM_IGM",
+            "id of the providing institution, e.g. GTM_IGM",
+        ),
     )
-    p.add_argument("--dry-run", action="store_true", help="check only; change nothing")
-    p.add_argument("--publish", action="store_true", help="publish the revision at once")
-    p.add_argument("--country", metavar="ISO3", help="REF_AREA when the file has no such column")
-    p.add_argument("--indicator", metavar="ID", help="INDICATOR when the file has none")
-    p.add_argument("--freq", choices=["A", "Q", "M"], help="FREQ when the file has none")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=_t("solo comprobar; no cambiar nada", "check only; change nothing"),
+    )
+    p.add_argument(
+        "--publish",
+        action="store_true",
+        help=_t("publicar la revisión enseguida", "publish the revision at once"),
+    )
+    p.add_argument(
+        "--country",
+        metavar="ISO3",
+        help=_t(
+            "REF_AREA si el archivo no tiene esa columna",
+            "REF_AREA when the file has no such column",
+        ),
+    )
+    p.add_argument(
+        "--indicator",
+        metavar="ID",
+        help=_t("INDICATOR si el archivo no la tiene", "INDICATOR when the file has none"),
+    )
+    p.add_argument(
+        "--freq",
+        choices=["A", "Q", "M"],
+        help=_t("FREQ si el archivo no la tiene", "FREQ when the file has none"),
+    )
     p.add_argument(
         "--explain",
         metavar="RULE=TEXT",
         action="append",
         type=_explanation,
-        help="explanation of a rule's warnings, kept with the revision (repeatable)",
+        help=_t(
+            "explicación de las advertencias de una regla, guardada con la revisión (repetible)",
+            "explanation of a rule's warnings, kept with the revision (repeatable)",
+        ),
     )
     p.add_argument(
         "--accept-warnings",
         action="store_true",
-        help="load despite unexplained warnings (the regional steward's override)",
+        help=_t(
+            "cargar pese a advertencias sin explicar (decisión de la coordinación regional)",
+            "load despite unexplained warnings (the regional steward's override)",
+        ),
     )
     p.set_defaults(func=cmd_load)
 
-    p = verbs.add_parser("export", help="write a dataflow's published data")
-    p.add_argument("--flow", required=True, metavar="DF_ID", help="dataflow id, e.g. DF_FLOWS")
-    p.add_argument("--format", default="sdmx-csv", choices=["sdmx-csv"], help="output format")
-    p.add_argument("--as-of", metavar="T", help="the data as published at this ISO timestamp")
-    p.add_argument("file", metavar="FILE", nargs="?", help="output file (default: stdout)")
+    p = verbs.add_parser(
+        "export",
+        help=_t(
+            "escribir los datos publicados de un flujo de datos",
+            "write a dataflow's published data",
+        ),
+    )
+    p.add_argument(
+        "--flow",
+        required=True,
+        metavar="DF_ID",
+        help=_t("código del flujo de datos, p. ej. DF_FLOWS", "dataflow id, e.g. DF_FLOWS"),
+    )
+    p.add_argument(
+        "--format",
+        default="sdmx-csv",
+        choices=["sdmx-csv"],
+        help=_t("formato de salida", "output format"),
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="T",
+        help=_t(
+            "los datos tal como estaban publicados en este instante ISO",
+            "the data as published at this ISO timestamp",
+        ),
+    )
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help=_t(
+            "archivo de salida (por defecto: la salida estándar)", "output file (default: stdout)"
+        ),
+    )
     p.set_defaults(func=cmd_export)
 
-    p = verbs.add_parser("template", help="write an Excel template for a dataflow and a country")
-    p.add_argument("flow", metavar="DF_ID", help="dataflow id, e.g. DF_FLOWS")
-    p.add_argument("--country", required=True, metavar="ISO3", help="reporting country, e.g. GTM")
+    p = verbs.add_parser(
+        "template",
+        help=_t(
+            "escribir una plantilla de Excel para un flujo de datos y un país",
+            "write an Excel template for a dataflow and a country",
+        ),
+    )
+    p.add_argument(
+        "flow",
+        metavar="DF_ID",
+        help=_t("código del flujo de datos, p. ej. DF_FLOWS", "dataflow id, e.g. DF_FLOWS"),
+    )
+    p.add_argument(
+        "--country",
+        required=True,
+        metavar="ISO3",
+        help=_t("país que informa, p. ej. GTM", "reporting country, e.g. GTM"),
+    )
     p.add_argument(
         "--lang",
         dest="template_lang",
         choices=["es", "en"],
         default="es",
-        help="language of the template (default es)",
+        help=_t("idioma de la plantilla (por defecto es)", "language of the template (default es)"),
     )
-    p.add_argument("file", metavar="FILE", help="the .xlsx file to write")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help=_t("el archivo .xlsx que se escribe", "the .xlsx file to write"),
+    )
     p.set_defaults(func=cmd_template)
 
-    p = verbs.add_parser("standard", help="check or export the regional standard")
+    p = verbs.add_parser(
+        "standard",
+        help=_t(
+            "comprobar o exportar el estándar regional", "check or export the regional standard"
+        ),
+    )
     standard = p.add_subparsers(dest="standard_verb", required=True, metavar="ACTION")
-    s = standard.add_parser("check", help="report broken references and missing translations")
+    s = standard.add_parser(
+        "check",
+        help=_t(
+            "informar de referencias rotas y traducciones que faltan",
+            "report broken references and missing translations",
+        ),
+    )
     s.set_defaults(func=cmd_standard_check)
-    s = standard.add_parser("export", help="write every structure as one SDMX-ML 2.1 message")
-    s.add_argument("file", metavar="FILE", help="output file")
+    s = standard.add_parser(
+        "export",
+        help=_t(
+            "escribir todas las estructuras en un mensaje SDMX-ML 2.1",
+            "write every structure as one SDMX-ML 2.1 message",
+        ),
+    )
+    s.add_argument("file", metavar="FILE", help=_t("archivo de salida", "output file"))
     s.set_defaults(func=cmd_standard_export)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `primi` console script."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -162,3 +162,17 @@ def test_standard_check_passes_and_export_writes_a_valid_message(tmp_path, capsy
     assert main(["standard", "export", str(out)]) == 0
     schema = etree.XMLSchema(etree.parse(str(SDMX_ML_21_MESSAGE_PATH)))
     assert schema.validate(etree.parse(str(out))), schema.error_log
+
+
+def test_help_is_in_spanish_by_default_and_in_english_on_request(capsys, monkeypatch):
+    monkeypatch.delenv("PRIMI_LANG", raising=False)
+    with pytest.raises(SystemExit):
+        main(["load", "--help"])
+    assert "solo comprobar; no cambiar nada" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "load", "--help"])
+    assert "check only; change nothing" in capsys.readouterr().out
+    monkeypatch.setenv("PRIMI_LANG", "en")
+    with pytest.raises(SystemExit):
+        main(["template", "--help"])
+    assert "language of the template" in capsys.readouterr().out
