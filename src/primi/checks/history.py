@@ -1,9 +1,10 @@
 """Level 3: a submission against the same provider's published history.
 
 The history of every series in the submission comes from the store in one query
-(`fetch_history`); the checks are DuckDB window queries over the history and the submission
-together, so they also run on a submission alone (a long file is its own history). Thresholds
-are in `rules.yaml`:
+(`fetch_history`); the checks run over the history and the submission together, so they also
+run on a submission alone (a long file is its own history): DuckDB queries, bar the outliers,
+which need per-series and moving medians and are numpy over the integer series codes of
+`series_codes` (sorted once by series and period). Thresholds are in `rules.yaml`:
 
 - revisions: a published value changes by more than `relative` and more than `absolute` units;
 - outliers: robust z-score of log(1 + value) after removing a moving median level (half-width
@@ -16,12 +17,16 @@ are in `rules.yaml`:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from primi.checks.findings import Finding
 from primi.checks.rules import finding, max_findings_per_rule, rule
+from primi.checks.series_codes import series_codes
 from primi.standard.frame import DIMENSIONS, MEASURE, SOURCE_ROW, TIME_DIMENSION
 
 HISTORY_SCHEMA = pa.schema(
@@ -93,7 +98,7 @@ def check_history(
     con = _connect(table, history)
     found = [
         *_revisions(con, file, sheet),
-        *_outliers(con, file, sheet),
+        *_outliers(table, history, file, sheet),
         *_level_shifts(con, file, sheet),
         *_stopped(con, file, sheet),
         *_missing_months(con, file, sheet),
@@ -142,46 +147,10 @@ def _revisions(con, file: str, sheet: str | None) -> list[Finding]:
     ), file, sheet)  # fmt: skip
 
 
-def _outliers(con, file: str, sheet: str | None) -> list[Finding]:
-    p = rule("L3_OUTLIER").params
-    rows: list[dict] = []
-    for freq, season in (("M", 12), ("Q", 4), ("A", 0)):
-        w = int(p["window"][freq])
-        season_sql = (
-            f"median(dev) OVER (PARTITION BY SERIES_KEY, t % {season})" if season else "0.0"
-        )
-        rows += (
-            con.sql(f"""
-            WITH base AS (
-                SELECT *, ln(1 + {MEASURE}) AS lv, count(*) OVER (PARTITION BY SERIES_KEY) AS n
-                FROM combined WHERE FREQ = '{freq}' AND {MEASURE} >= 0
-            ), levelled AS (
-                SELECT *, lv - median(lv) OVER (PARTITION BY SERIES_KEY ORDER BY t
-                    ROWS BETWEEN {w} PRECEDING AND {w} FOLLOWING) AS dev,
-                    median(lv) OVER (PARTITION BY SERIES_KEY ORDER BY t
-                    ROWS BETWEEN {w} PRECEDING AND {w} FOLLOWING) AS level
-                FROM base WHERE n >= {int(p["min_observations"][freq])}
-            ), seasonal AS (
-                SELECT *, {season_sql} AS season FROM levelled
-            ), resid AS (
-                SELECT *, dev - season AS r, median(dev - season) OVER (PARTITION BY SERIES_KEY)
-                    AS r_med FROM seasonal
-            ), scaled AS (
-                SELECT *, greatest(1.4826 * median(abs(r - r_med)) OVER (PARTITION BY SERIES_KEY),
-                    0.02) AS scale, exp(level + season) - 1 AS expected FROM resid
-            )
-            SELECT SERIES_KEY, {TIME_DIMENSION}, {MEASURE}, {SOURCE_ROW}, expected,
-                abs(r - r_med) / scale AS z
-            FROM scaled
-            WHERE submitted AND abs(r - r_med) / scale > {float(p["z"])}
-                AND ({MEASURE} > {float(p["ratio"])} * expected
-                     OR {MEASURE} * {float(p["ratio"])} < expected)
-                AND abs({MEASURE} - expected) >= {float(p["absolute"])}
-            ORDER BY {SOURCE_ROW}
-        """)
-            .to_arrow_table()
-            .to_pylist()
-        )
+def _outliers(
+    table: pa.Table, history: pa.Table | None, file: str, sheet: str | None
+) -> list[Finding]:
+    rows = _outlier_rows(table, _series(table, history))
     return _capped("L3_OUTLIER", rows, lambda r: finding(
         "L3_OUTLIER", file,
         f"La serie {r['SERIES_KEY']} vale {r[MEASURE]:,.0f} en {r[TIME_DIMENSION]}, cuando su "
@@ -297,3 +266,204 @@ def _missing_months(con, file: str, sheet: str | None) -> list[Finding]:
         f"Monthly series {r['SERIES_KEY']} lacks {r['n_missing']} months: {span(r)}.",
         sheet=sheet, row=r["row"], column=TIME_DIMENSION, series_key=r["SERIES_KEY"],
     ), file, sheet)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Series:
+    """Submission plus unreplaced history rows as arrays, keyed by one int per series key string.
+
+    Only history rows of series the submission holds are kept: the others have no submitted row
+    an outlier could be found in.
+    """
+
+    keys: pa.Array  # SERIES_KEY string of each series id
+    sid: np.ndarray
+    freq: np.ndarray  # FREQ of each row, "" where none
+    t: np.ndarray  # period index; _NO_T where the period has none
+    value: np.ndarray
+    submitted: np.ndarray
+    row: np.ndarray  # index into the frame for submitted rows
+
+
+_NO_T = np.iinfo(np.int64).max
+
+
+def _period_index(periods: list[str | None]) -> np.ndarray:
+    """`_T_SQL` over distinct periods: months and quarters counted from year 0."""
+    out = np.full(len(periods), _NO_T, dtype=np.int64)
+    for i, p in enumerate(periods):
+        if p is None:
+            continue
+        if len(p) == 4:
+            out[i] = int(p)
+        elif len(p) == 7:
+            year = int(p[:4])
+            out[i] = year * 4 + int(p[6]) - 1 if p[5] == "Q" else year * 12 + int(p[5:7]) - 1
+    return out
+
+
+def _texts(values: list[str | None]) -> np.ndarray:
+    return np.array([v or "" for v in values], dtype=str)
+
+
+def _by_series_and_time(sid: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The order of rows by (series, period) with one integer sort; no period sorts last."""
+    known = t != _NO_T
+    if not known.any():
+        return np.argsort(sid, kind="stable")
+    low = int(t[known].min())
+    span = int(t[known].max()) - low + 2
+    return np.argsort(sid * span + np.where(known, t - low, span - 1), kind="stable")
+
+
+def _series(table: pa.Table, history: pa.Table | None) -> _Series:
+    codes = series_codes(table)
+    _, first, inverse = np.unique(codes.key(DIMENSIONS), return_index=True, return_inverse=True)
+    names = pc.binary_join_element_wise(
+        *[table.column(d).take(pa.array(first)) for d in DIMENSIONS], ".", null_handling="skip"
+    )
+    if isinstance(names, pa.ChunkedArray):
+        names = names.combine_chunks()
+    encoded = names.dictionary_encode()
+    keys = encoded.dictionary
+    sid = encoded.indices.to_numpy().astype(np.int64)[inverse.ravel()]
+    periods = codes.values[TIME_DIMENSION]
+    t = _period_index(periods)[codes.codes[TIME_DIMENSION]]
+    freq = _texts(codes.values["FREQ"])[codes.codes["FREQ"]]
+    value = table.column(MEASURE).to_numpy(zero_copy_only=False).astype(np.float64)
+    n = table.num_rows
+    submitted = np.ones(n, dtype=bool)
+    row = np.arange(n, dtype=np.int64)
+    if history is not None and history.num_rows:
+        h_sid = pc.index_in(history.column("SERIES_KEY"), value_set=keys)
+        kept = pc.is_valid(h_sid)
+        h = history.filter(kept)
+        h_sid = h_sid.filter(kept).to_numpy(zero_copy_only=False).astype(np.int64)
+        h_period = pc.index_in(h.column(TIME_DIMENSION), value_set=pa.array(periods, pa.string()))
+        h_code = pc.fill_null(h_period, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        width = len(periods) + 1
+        replaced = np.isin(h_sid * width + h_code, sid * width + codes.codes[TIME_DIMENSION])
+        keep = ~replaced
+        h_sid = h_sid[keep]
+        h = h.filter(pa.array(keep))
+        h_periods = h.column(TIME_DIMENSION).combine_chunks().dictionary_encode()
+        h_t = _period_index(h_periods.dictionary.to_pylist())[
+            h_periods.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        ]
+        h_freq = pc.list_element(pc.split_pattern(h.column("SERIES_KEY"), ".", max_splits=1), 0)
+        sid = np.concatenate([sid, h_sid])
+        t = np.concatenate([t, h_t])
+        freq = np.concatenate([freq, _texts(h_freq.to_pylist())])
+        value = np.concatenate(
+            [value, h.column(MEASURE).to_numpy(zero_copy_only=False).astype(np.float64)]
+        )
+        submitted = np.concatenate([submitted, np.zeros(len(h_sid), dtype=bool)])
+        row = np.concatenate([row, np.full(len(h_sid), -1, dtype=np.int64)])
+    return _Series(keys, sid, freq, t, value, submitted, row)
+
+
+def _median_of_runs(x: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Each row's median over its run of rows (runs begin at `starts`), as DuckDB's median.
+
+    The runs are laid out as the rows of a matrix padded with +inf and sorted row by row, far
+    cheaper than one sort by (run, value); a run much longer than the others falls back to that.
+    """
+    counts = np.diff(np.r_[starts, len(x)])
+    run = np.repeat(np.arange(len(starts)), counts)
+    if len(starts) * int(counts.max()) <= 4 * len(x) + 1_000_000:
+        table = np.full((len(starts), int(counts.max())), np.inf)
+        table[run, np.arange(len(x)) - np.repeat(starts, counts)] = x
+        table.sort(axis=1)
+        lo = table[np.arange(len(starts)), (counts - 1) // 2]
+        hi = table[np.arange(len(starts)), counts // 2]
+    else:
+        ordered = x[np.lexsort((x, run))]
+        lo, hi = ordered[starts + (counts - 1) // 2], ordered[starts + counts // 2]
+    return np.repeat(lo + 0.5 * (hi - lo), counts)
+
+
+def _runs(*keys: np.ndarray) -> np.ndarray:
+    """Where a run of equal keys begins, for rows already sorted by them."""
+    change = np.zeros(len(keys[0]), dtype=bool)
+    change[0] = True
+    for key in keys:
+        change[1:] |= key[1:] != key[:-1]
+    return np.flatnonzero(change)
+
+
+def _seasonal_median(dev: np.ndarray, sid: np.ndarray, phase: np.ndarray) -> np.ndarray:
+    """Median of `dev` over the rows of the same series and phase (rows sorted by series)."""
+    by_phase = np.argsort(phase.astype(np.uint8), kind="stable")  # series stay sorted within
+    out = np.empty_like(dev)
+    out[by_phase] = _median_of_runs(dev[by_phase], _runs(phase[by_phase], sid[by_phase]))
+    return out
+
+
+def _moving_median(lv: np.ndarray, first: np.ndarray, end: np.ndarray, w: int) -> np.ndarray:
+    """Median of each row's window of `w` rows either side, within its series (rows sorted)."""
+    rows = np.arange(len(lv))
+    offsets = np.arange(-w, w + 1)
+    padded = np.concatenate([np.full(w, np.inf), lv, np.full(w, np.inf)])
+    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * w + 1).copy()
+    inside = (offsets >= (first - rows)[:, None]) & (offsets < (end - rows)[:, None])
+    window[~inside] = np.inf
+    window.sort(axis=1)
+    k = inside.sum(axis=1)
+    lo, hi = window[rows, (k - 1) // 2], window[rows, k // 2]
+    return lo + 0.5 * (hi - lo)
+
+
+def _outlier_rows(table: pa.Table, s: _Series) -> list[dict]:
+    p = rule("L3_OUTLIER").params
+    out: list[dict] = []
+    for freq, season in (("M", 12), ("Q", 4), ("A", 0)):
+        w = int(p["window"][freq])
+        with np.errstate(invalid="ignore"):
+            chosen = np.flatnonzero((s.freq == freq) & (s.value >= 0))
+        order = chosen[_by_series_and_time(s.sid[chosen], s.t[chosen])]
+        sid = s.sid[order]
+        if not len(sid):
+            continue
+        starts = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
+        counts = np.diff(np.r_[starts, len(sid)])
+        enough = np.repeat(counts >= int(p["min_observations"][freq]), counts)
+        order, sid = order[enough], sid[enough]
+        if not len(order):
+            continue
+        starts = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
+        counts = np.diff(np.r_[starts, len(sid)])
+        first = np.repeat(starts, counts)
+        t, value = s.t[order], s.value[order]
+        lv = np.log(1 + value)
+        level = _moving_median(lv, first, first + np.repeat(counts, counts), w)
+        dev = lv - level
+        if season:
+            seasonal = _seasonal_median(dev, sid, np.where(t == _NO_T, season, t % season))
+        else:
+            seasonal = np.zeros_like(dev)
+        r = dev - seasonal
+        spread = np.abs(r - _median_of_runs(r, starts))
+        scale = np.maximum(1.4826 * _median_of_runs(spread, starts), 0.02)
+        expected = np.exp(level + seasonal) - 1
+        z = spread / scale
+        ratio = float(p["ratio"])
+        hit = (
+            s.submitted[order]
+            & (z > float(p["z"]))
+            & ((value > ratio * expected) | (value * ratio < expected))
+            & (np.abs(value - expected) >= float(p["absolute"]))
+        )
+        found = np.flatnonzero(hit)
+        rows = s.row[order][found]
+        source = table.column(SOURCE_ROW).take(pa.array(rows)).to_pylist()
+        periods = table.column(TIME_DIMENSION).take(pa.array(rows)).to_pylist()
+        keys = s.keys.take(pa.array(sid[found])).to_pylist()
+        columns = (keys, periods, value[found], source, expected[found], z[found])
+        picked = [
+            {"SERIES_KEY": k, TIME_DIMENSION: tp, MEASURE: float(v), SOURCE_ROW: sr,
+             "expected": float(e), "z": float(zz)}
+            for k, tp, v, sr, e, zz in zip(*columns, strict=True)
+        ]  # fmt: skip
+        picked.sort(key=lambda r: (r[SOURCE_ROW] is None, r[SOURCE_ROW] or 0))
+        out += picked
+    return out
