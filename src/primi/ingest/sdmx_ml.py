@@ -1,16 +1,19 @@
 """Read SDMX-ML 2.1 GenericData and StructureSpecificData messages into the canonical frame.
 
 Both series-level (`dimensionAtObservation` = TIME_PERIOD) and flat (`AllDimensions`)
-observations are read, in one pass of lxml's iterparse that clears every element once used, so
-memory grows with the columns kept, not with the XML tree. Parsing goes through
-`xml_safety.iterparse_safely` (no DOCTYPE, no entities, no network). StructureSpecificData 3.0
-is read the same way, so that such a message is refused naming its structure rather than as
-unreadable.
+observations are read, in one pass of lxml's iterparse that clears elements once used (Obs
+elements in batches of 1024), so memory grows with the columns kept, not with the XML tree.
+Parsing goes through `xml_safety.iterparse_safely` (no DOCTYPE, no entities, no network).
+StructureSpecificData 3.0 is read the same way, so that such a message is refused naming its
+structure rather than as unreadable.
 
 Values are gathered per component as text: series keys and series attributes once per series,
-observation attributes as (observation index, value) pairs, so an attribute present on some
-observations only costs nothing on the others. The text columns then go through the same
-conversions as SDMX-CSV (periods canonical on distinct values, numbers checked), column-wise.
+observations grouped by the names of the attributes they carry (their "shape"), each
+observation's values appended to its shape's list in one call, so that an attribute present on
+some observations only costs nothing on the others and a structure-specific Obs costs a few list
+operations; each shape's list becomes one pyarrow column per component at the end. The text
+columns then go through the same conversions as SDMX-CSV (periods canonical on distinct values,
+numbers checked), column-wise.
 
 SOURCE_ROW is the line of the Obs element in the file (lxml's `sourceline`), so the report
 points at a line the submitter can open in an editor. libxml2 counts the line where the start tag
@@ -77,28 +80,47 @@ class _Structure:
 
 
 @dataclass
+class _Shape:
+    """The observations that carry one sequence of attribute names (qualified ones dropped)."""
+
+    names: tuple[str, ...]
+    every_name: bool = False
+    index: list[int] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)  # row by row, `columns` values each
+
+    def __post_init__(self) -> None:
+        keep = lambda k: self.every_name or k[:1] != "{"  # noqa: E731
+        self.kept = tuple(i for i, k in enumerate(self.names) if keep(k))
+        self.plain = len(self.kept) == len(self.names)
+        self.columns = tuple(self.names[i] for i in self.kept)
+
+
+@dataclass
 class _Gathered:
     """Text values by component while the file streams past."""
 
     series: list[dict[str, str]] = field(default_factory=list)
     obs_series: list[int] = field(default_factory=list)
     obs_lines: list[int] = field(default_factory=list)
-    obs_values: dict[str, tuple[list[int], list[str]]] = field(default_factory=dict)
+    # Observations by the components they carry, in order: one tuple of values per observation.
+    obs_shapes: dict[tuple[str, ...], _Shape] = field(default_factory=dict)
     structures: dict[str, _Structure] = field(default_factory=dict)
     used: dict[str, _Structure] = field(default_factory=dict)
     actions: list[tuple[str, int]] = field(default_factory=list)
     group_line: int | None = None
 
     def add_obs(self, series: int, line: int, values: dict[str, str]) -> None:
-        n = len(self.obs_lines)
+        shape = self.shape(tuple(values), every_name=True)
+        shape.index.append(len(self.obs_lines))
+        shape.values.extend(values.values())
         self.obs_series.append(series)
         self.obs_lines.append(line)
-        for key, value in values.items():
-            column = self.obs_values.get(key)
-            if column is None:
-                column = self.obs_values[key] = ([], [])
-            column[0].append(n)
-            column[1].append(value)
+
+    def shape(self, names: tuple[str, ...], every_name: bool = False) -> _Shape:
+        shape = self.obs_shapes.get(names)
+        if shape is None:
+            shape = self.obs_shapes[names] = _Shape(names, every_name)
+        return shape
 
 
 def read_sdmx_ml(path: Path) -> FileData:
@@ -205,7 +227,37 @@ def _gather(path: Path) -> tuple[_Gathered, str]:
     series = -1
     flat_series = -1
     in_header = False
+    # The bulk of a structure-specific message, its Obs elements, is handled first and inline.
+    obs_series, obs_lines = g.obs_series, g.obs_lines
+    last_names: list[str] | None = None
+    shape = _Shape(())
+    last_parent, in_series = None, False
     for event, el in iterparse_safely(path):
+        if el.tag == "Obs" and kind == "structure":
+            if event == "start":
+                continue
+            parent = el.getparent()
+            if parent is not last_parent:
+                last_parent = parent
+                in_series = parent is not None and _local(parent.tag) == "Series"
+            if in_series:
+                obs_series.append(series)
+            else:
+                if flat_series < 0:
+                    g.series.append(dict(dataset))
+                    flat_series = len(g.series) - 1
+                    _use(name, g, dataset_ref, el.sourceline)
+                obs_series.append(flat_series)
+            names = el.keys()
+            if names != last_names:
+                shape, last_names = g.shape(tuple(names)), names
+            shape.index.append(len(obs_lines))
+            obs_lines.append(el.sourceline or 0)
+            values = el.values()
+            shape.values.extend(values if shape.plain else [values[i] for i in shape.kept])
+            if not len(obs_lines) % 1024:
+                _release(el)
+            continue
         local = _local(el.tag)
         if kind == "":
             kind, version = _message_kind(name, el, local)
@@ -407,13 +459,13 @@ def _raw_table(g: _Gathered) -> pa.Table:
         taken = series.take(pa.array(g.obs_series, pa.int64()))
         for column_name in taken.column_names:
             columns[column_name] = taken.column(column_name).combine_chunks()
-    for key, (index, values) in g.obs_values.items():
-        if len(index) == n:
-            array = pa.array(values, pa.string())
+    for key, (index, values) in _obs_columns(g).items():
+        if len(g.obs_shapes) == 1 and len(index) == n:
+            array = values
         else:
             position = np.full(n, -1, dtype=np.int64)
-            position[np.asarray(index, dtype=np.int64)] = np.arange(len(index))
-            array = pa.array(values, pa.string()).take(pa.array(position, mask=position < 0))
+            position[index] = np.arange(len(index))
+            array = values.take(pa.array(position, mask=position < 0))
         if key in columns:
             array = pc.coalesce(array, columns[key].cast(pa.string()))
         columns[key] = array
@@ -423,3 +475,20 @@ def _raw_table(g: _Gathered) -> pa.Table:
         for required in REQUIRED:
             columns.setdefault(required, pa.array([], pa.string()))
     return pa.table({k: pa.chunked_array([v.cast(pa.string())]) for k, v in columns.items()})
+
+
+def _obs_columns(g: _Gathered) -> dict[str, tuple[np.ndarray, pa.Array]]:
+    """Per component, in order of first appearance: observation indexes and their values."""
+    parts: dict[str, list[tuple[list[int], pa.Array]]] = {}
+    for shape in g.obs_shapes.values():
+        width = len(shape.columns)
+        for i, name in enumerate(shape.columns):
+            values = pa.array(shape.values[i::width], pa.string())
+            parts.setdefault(name, []).append((shape.index, values))
+    return {
+        name: (
+            np.concatenate([np.asarray(index, dtype=np.int64) for index, _ in chunks]),
+            pa.concat_arrays([values for _, values in chunks]),
+        )
+        for name, chunks in parts.items()
+    }
