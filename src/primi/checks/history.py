@@ -2,9 +2,11 @@
 
 The history of every series in the submission comes from the store in one query
 (`fetch_history`); the checks run over the history and the submission together, so they also
-run on a submission alone (a long file is its own history): DuckDB queries, bar the outliers,
-which need per-series and moving medians and are numpy over the integer series codes of
-`series_codes` (sorted once by series and period). Thresholds are in `rules.yaml`:
+run on a submission alone (a long file is its own history). The series keys and period indexes
+are computed once in numpy from the integer codes of `series_codes` (strings only per distinct
+series and period) and handed to DuckDB as Arrow tables; the outliers, which need per-series and
+moving medians, are numpy over arrays sorted once by series and period; the other rules are
+DuckDB queries. Thresholds are in `rules.yaml`:
 
 - revisions: a published value changes by more than `relative` and more than `absolute` units;
 - outliers: robust z-score of log(1 + value) after removing a moving median level (half-width
@@ -37,13 +39,6 @@ HISTORY_SCHEMA = pa.schema(
         ("PUBLISHED_AT", pa.timestamp("us", tz="UTC")),
     ]
 )
-_KEY_SQL = "concat_ws('.', " + ", ".join(DIMENSIONS) + ")"
-# Period index: months and quarters counted from year 0, years as they are.
-_T_SQL = """CASE length({p}) WHEN 4 THEN CAST({p} AS INTEGER)
-    WHEN 7 THEN CASE WHEN substr({p}, 6, 1) = 'Q'
-        THEN CAST(substr({p}, 1, 4) AS INTEGER) * 4 + CAST(substr({p}, 7, 1) AS INTEGER) - 1
-        ELSE CAST(substr({p}, 1, 4) AS INTEGER) * 12 + CAST(substr({p}, 6, 2) AS INTEGER) - 1 END
-    END"""
 
 
 def empty_history() -> pa.Table:
@@ -67,38 +62,60 @@ def fetch_history(table: pa.Table, *, dataflow: str, provider: str) -> pa.Table:
     return history.select(HISTORY_SCHEMA.names).cast(HISTORY_SCHEMA)
 
 
-def _connect(table: pa.Table, history: pa.Table | None) -> duckdb.DuckDBPyConnection:
+def _connect(table: pa.Table, history: pa.Table | None, s: _Series) -> duckdb.DuckDBPyConnection:
+    """`sub` (the submission with its series key and period index) and `combined` (plus the
+    history it does not replace), as Arrow tables built from the arrays of `_series`."""
+    n = table.num_rows
+    t = pa.array(s.t, mask=s.t == _NO_T).cast(pa.int32())
+    key = s.keys.take(pa.array(s.sid))
+    sub = pa.table({
+        "SERIES_KEY": key.slice(0, n), "FREQ": table.column("FREQ"),
+        "REF_AREA": table.column("REF_AREA"), "INDICATOR": table.column("INDICATOR"),
+        TIME_DIMENSION: table.column(TIME_DIMENSION), "t": t.slice(0, n),
+        MEASURE: table.column(MEASURE), SOURCE_ROW: table.column(SOURCE_ROW),
+        "OBS_STATUS": table.column("OBS_STATUS"),
+    })  # fmt: skip
+    m = s.history.num_rows
+    source_row = table.schema.field(SOURCE_ROW).type
+    history_freq = pc.list_element(
+        pc.split_pattern(s.history.column("SERIES_KEY"), ".", max_splits=1), 0
+    )
+    combined = pa.table({
+        "SERIES_KEY": key,
+        "FREQ": _stack(table.column("FREQ"), history_freq, pa.string()),
+        TIME_DIMENSION: _stack(
+            table.column(TIME_DIMENSION), s.history.column(TIME_DIMENSION), pa.string()
+        ),
+        "t": t,
+        MEASURE: _stack(table.column(MEASURE), s.history.column(MEASURE), pa.float64()),
+        SOURCE_ROW: _stack(table.column(SOURCE_ROW), pa.nulls(m, source_row), source_row),
+        "submitted": pa.array(s.submitted),
+    })  # fmt: skip
     con = duckdb.connect()
-    con.register("frame", table)
     con.register("history", history if history is not None else empty_history())
-    t_sub = _T_SQL.format(p=TIME_DIMENSION)
-    t_hist = _T_SQL.format(p="h." + TIME_DIMENSION)
-    con.sql(f"""
-        CREATE TEMP TABLE sub AS SELECT {_KEY_SQL} AS SERIES_KEY, FREQ, REF_AREA, INDICATOR,
-            {TIME_DIMENSION}, {t_sub} AS t, {MEASURE}, {SOURCE_ROW}, OBS_STATUS
-        FROM frame
-    """)
-    con.sql(f"""
-        CREATE TEMP TABLE combined AS
-        SELECT SERIES_KEY, FREQ, {TIME_DIMENSION}, t, {MEASURE}, {SOURCE_ROW}, true AS submitted
-        FROM sub
-        UNION ALL
-        SELECT h.SERIES_KEY, split_part(h.SERIES_KEY, '.', 1), h.{TIME_DIMENSION}, {t_hist},
-            h.{MEASURE}, NULL, false
-        FROM history h ANTI JOIN sub s
-            ON s.SERIES_KEY = h.SERIES_KEY AND s.{TIME_DIMENSION} = h.{TIME_DIMENSION}
-    """)
+    con.register("sub", sub)
+    con.register("combined", combined)
     return con
+
+
+def _stack(top, bottom, type_: pa.DataType) -> pa.ChunkedArray:
+    """Two columns one above the other, without copying."""
+    chunks = []
+    for column in (top, bottom):
+        column = column.cast(type_)
+        chunks += column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    return pa.chunked_array(chunks, type_)
 
 
 def check_history(
     table: pa.Table, file: str, history: pa.Table | None = None, sheet: str | None = None
 ) -> list[Finding]:
     """All level-3 rules; `history` is `fetch_history`'s table (None: the submission alone)."""
-    con = _connect(table, history)
+    series = _series(table, history)
+    con = _connect(table, history, series)
     found = [
         *_revisions(con, file, sheet),
-        *_outliers(table, history, file, sheet),
+        *_outliers(table, series, file, sheet),
         *_level_shifts(con, file, sheet),
         *_stopped(con, file, sheet),
         *_missing_months(con, file, sheet),
@@ -147,10 +164,8 @@ def _revisions(con, file: str, sheet: str | None) -> list[Finding]:
     ), file, sheet)  # fmt: skip
 
 
-def _outliers(
-    table: pa.Table, history: pa.Table | None, file: str, sheet: str | None
-) -> list[Finding]:
-    rows = _outlier_rows(table, _series(table, history))
+def _outliers(table: pa.Table, series: _Series, file: str, sheet: str | None) -> list[Finding]:
+    rows = _outlier_rows(table, series)
     return _capped("L3_OUTLIER", rows, lambda r: finding(
         "L3_OUTLIER", file,
         f"La serie {r['SERIES_KEY']} vale {r[MEASURE]:,.0f} en {r[TIME_DIMENSION]}, cuando su "
@@ -272,8 +287,7 @@ def _missing_months(con, file: str, sheet: str | None) -> list[Finding]:
 class _Series:
     """Submission plus unreplaced history rows as arrays, keyed by one int per series key string.
 
-    Only history rows of series the submission holds are kept: the others have no submitted row
-    an outlier could be found in.
+    History rows replaced by a submitted value of the same series and period are left out.
     """
 
     keys: pa.Array  # SERIES_KEY string of each series id
@@ -283,13 +297,14 @@ class _Series:
     value: np.ndarray
     submitted: np.ndarray
     row: np.ndarray  # index into the frame for submitted rows
+    history: pa.Table  # the history rows the submission does not replace, in the arrays' order
 
 
 _NO_T = np.iinfo(np.int64).max
 
 
 def _period_index(periods: list[str | None]) -> np.ndarray:
-    """`_T_SQL` over distinct periods: months and quarters counted from year 0."""
+    """The period index of distinct periods: months and quarters counted from year 0."""
     out = np.full(len(periods), _NO_T, dtype=np.int64)
     for i, p in enumerate(periods):
         if p is None:
@@ -334,32 +349,45 @@ def _series(table: pa.Table, history: pa.Table | None) -> _Series:
     n = table.num_rows
     submitted = np.ones(n, dtype=bool)
     row = np.arange(n, dtype=np.int64)
+    h = empty_history()
     if history is not None and history.num_rows:
         h_sid = pc.index_in(history.column("SERIES_KEY"), value_set=keys)
-        kept = pc.is_valid(h_sid)
-        h = history.filter(kept)
-        h_sid = h_sid.filter(kept).to_numpy(zero_copy_only=False).astype(np.int64)
-        h_period = pc.index_in(h.column(TIME_DIMENSION), value_set=pa.array(periods, pa.string()))
+        new = pc.is_null(h_sid)
+        if pc.any(new).as_py():
+            other = history.column("SERIES_KEY").filter(new).combine_chunks()
+            other = other.dictionary_encode(null_encoding="encode")
+            h_sid = pc.if_else(new, pc.add(pc.index_in(history.column("SERIES_KEY"),
+                value_set=other.dictionary, skip_nulls=False), len(keys)), h_sid)  # fmt: skip
+            keys = pa.concat_arrays([keys, other.dictionary])
+        h_sid = h_sid.to_numpy(zero_copy_only=False).astype(np.int64)
+        h_period = pc.index_in(
+            history.column(TIME_DIMENSION), value_set=pa.array(periods, pa.string())
+        )
         h_code = pc.fill_null(h_period, -1).to_numpy(zero_copy_only=False).astype(np.int64)
         width = len(periods) + 1
-        replaced = np.isin(h_sid * width + h_code, sid * width + codes.codes[TIME_DIMENSION])
-        keep = ~replaced
+        keep = ~np.isin(h_sid * width + h_code, sid * width + codes.codes[TIME_DIMENSION])
         h_sid = h_sid[keep]
-        h = h.filter(pa.array(keep))
-        h_periods = h.column(TIME_DIMENSION).combine_chunks().dictionary_encode()
-        h_t = _period_index(h_periods.dictionary.to_pylist())[
-            h_periods.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        ]
-        h_freq = pc.list_element(pc.split_pattern(h.column("SERIES_KEY"), ".", max_splits=1), 0)
+        h = history.filter(pa.array(keep))
+        h_t = _distinct_map(h.column(TIME_DIMENSION), _period_index, np.int64)
+        first_part = pc.list_element(pc.split_pattern(h.column("SERIES_KEY"), ".", max_splits=1), 0)
         sid = np.concatenate([sid, h_sid])
         t = np.concatenate([t, h_t])
-        freq = np.concatenate([freq, _texts(h_freq.to_pylist())])
+        freq = np.concatenate([freq, _distinct_map(first_part, _texts, str)])
         value = np.concatenate(
             [value, h.column(MEASURE).to_numpy(zero_copy_only=False).astype(np.float64)]
         )
         submitted = np.concatenate([submitted, np.zeros(len(h_sid), dtype=bool)])
         row = np.concatenate([row, np.full(len(h_sid), -1, dtype=np.int64)])
-    return _Series(keys, sid, freq, t, value, submitted, row)
+    return _Series(keys, sid, freq, t, value, submitted, row, h)
+
+
+def _distinct_map(column: pa.ChunkedArray | pa.Array, fn, dtype) -> np.ndarray:
+    """`fn` (list of distinct values -> array) applied to distinct values, spread to every row."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = column.dictionary_encode(null_encoding="encode")
+    mapped = np.asarray(fn(encoded.dictionary.to_pylist()), dtype=dtype)
+    return mapped[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
 
 
 def _median_of_runs(x: np.ndarray, starts: np.ndarray) -> np.ndarray:
