@@ -24,6 +24,17 @@ class ReadError(Exception):
         self.finding = Finding(rule, level, ERROR, file, message_es, message_en, row, column)
         super().__init__(self.finding.line("en"))
 
+    @classmethod
+    def unopenable(cls, name: str, exc: OSError) -> "ReadError":
+        """The file could not be opened at all (gone, unreadable, a folder...)."""
+        why = exc.strerror or exc
+        return cls(
+            name,
+            "L0_UNREADABLE",
+            f"No se puede abrir el archivo: {why}.",
+            f"The file cannot be opened: {why}.",
+        )
+
     def __getattr__(self, name: str) -> object:
         if name == "finding":
             raise AttributeError(name)

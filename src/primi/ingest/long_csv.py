@@ -124,11 +124,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise _error(
-            path.name, "L0_UNREADABLE",
-            f"No se puede abrir el archivo: {exc.strerror or exc}.",
-            f"The file cannot be opened: {exc.strerror or exc}.",
-        ) from None  # fmt: skip
+        raise ReadError.unopenable(path.name, exc) from None
 
 
 def _parse(name: str, data: bytes, delimiter: str) -> pa.Table:

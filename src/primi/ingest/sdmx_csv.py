@@ -115,12 +115,7 @@ def _read_header(path: Path) -> list[str]:
         with path.open("rb") as fh:
             first = fh.readline(1 << 20)
     except OSError as exc:
-        raise _error(
-            path.name,
-            "L0_UNREADABLE",
-            f"No se puede abrir el archivo: {exc.strerror or exc}.",
-            f"The file cannot be opened: {exc.strerror or exc}.",
-        ) from None
+        raise ReadError.unopenable(path.name, exc) from None
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -72,12 +72,7 @@ def _load(path: Path) -> Any:
         with path.open("rb") as fh:
             return json.load(fh)
     except OSError as exc:
-        raise ReadError(
-            name,
-            "L0_UNREADABLE",
-            f"No se puede abrir el archivo: {exc.strerror or exc}.",
-            f"The file cannot be opened: {exc.strerror or exc}.",
-        ) from None
+        raise ReadError.unopenable(name, exc) from None
     except UnicodeDecodeError:
         raise ReadError(
             name,

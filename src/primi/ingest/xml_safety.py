@@ -65,12 +65,7 @@ def iterparse_safely(
             row=line,
         ) from None
     except OSError as exc:
-        raise ReadError(
-            name,
-            "L0_UNREADABLE",
-            f"No se puede abrir el archivo: {exc.strerror or exc}.",
-            f"The file cannot be opened: {exc.strerror or exc}.",
-        ) from None
+        raise ReadError.unopenable(name, exc) from None
 
 
 def doctype_error(name: str, line: int | None = None) -> ReadError:
