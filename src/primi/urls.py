@@ -6,6 +6,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("rest/", include("primi.sdmx.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

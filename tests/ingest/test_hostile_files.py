@@ -731,3 +731,23 @@ def test_reader_crashes_found_are_refusals(
     path = tmp_path / name
     path.write_bytes(content(template_bytes))
     refused(path, rule)
+
+
+@pytest.mark.parametrize("fmt", list(TEXT_FORMATS))
+@pytest.mark.parametrize("column", ["SEX", "COUNTERPART_AREA", "COMMENT_OBS"])
+def test_nul_in_a_field_is_refused_by_name(tmp_path, fmt, column):
+    """A NUL (PostgreSQL cannot store it, even as a query parameter) in a code or a comment:
+    refused with a finding, never a database error; the report shows it as a code point."""
+    suffix, build = TEXT_FORMATS[fmt]
+    rows = [dict(VALID_ROWS[0], **{column: "ab\x00c"})]
+    path = tmp_path / f"nul{suffix}"
+    path.write_bytes(build(rows))
+    outcome = submit_safely(path)
+    if isinstance(outcome, SubmissionResult):
+        rules = {f.rule for f in outcome.errors}
+        expected = "L1_CONTROL_CHARACTER" if column == "COMMENT_OBS" else "L1_CODE"
+        assert expected in rules, outcome.findings
+        assert "\x00" not in json.dumps(outcome.as_report(), ensure_ascii=False)
+        assert "<U+0000>" in json.dumps(outcome.as_report(), ensure_ascii=False) or (
+            column == "COMMENT_OBS"
+        )

@@ -230,3 +230,18 @@ def test_large_file_keeps_every_row(tmp_path):
     assert table.column("OBS_VALUE").to_pylist()[-1] == n - 1
     assert table.column("TIME_PERIOD")[13].as_py() == "2022-02"
     assert pa.compute.sum(table.column("SOURCE_ROW")).as_py() == (n + 1) * (n + 2) // 2 - 1
+
+
+def test_unit_multiplier_too_large_for_the_frame_is_refused_by_row(tmp_path):
+    """UNIT_MULT is kept as a small integer: 10**20 is a typing slip named by row, not a crash."""
+    path = write(
+        tmp_path,
+        f"{HEADER_10},UNIT_MULT\n"
+        "PRIMI:DF_FLOWS(1.0),A,GTM,ENTRY,USA,_T,_T,_T,2023,10,0\n"
+        "PRIMI:DF_FLOWS(1.0),A,GTM,ENTRY,MEX,_T,_T,_T,2023,10,100000000000000000000\n",
+    )
+    with pytest.raises(ReadError) as info:
+        read_sdmx_csv(path)
+    err = info.value
+    assert (err.row, err.column, err.rule) == (3, "UNIT_MULT", "L1_NUMBER")
+    assert "from -99 to 99" in err.message_en and "de -99 a 99" in err.message_es

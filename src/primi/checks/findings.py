@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 ERROR, WARNING, INFO = "error", "warning", "info"
+
+# C0 controls (bar tab and newline) and DEL, shown as their code point: a file's NUL would
+# otherwise reach the report's JSON, which PostgreSQL refuses, and be invisible on the page.
+_SHOWN = {c: f"<U+{c:04X}>" for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
+
+
+def visible(text: str) -> str:
+    """`text` with its control characters written as code points."""
+    return text.translate(_SHOWN)
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,12 @@ class Finding:
     series_key: str | None = None
     count: int = 1
     sheet: str | None = None
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                object.__setattr__(self, f.name, visible(value))
 
     def message(self, lang: str) -> str:
         return self.message_es if lang == "es" else self.message_en

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from primi.checks.findings import Finding
 from primi.checks.rules import finding, max_findings_per_rule, rule
 from primi.checks.series_codes import series_codes
+from primi.standard.catalogue import Standard
 from primi.standard.frame import DIMENSIONS, MEASURE, SOURCE_ROW, TIME_DIMENSION
 
 HISTORY_SCHEMA = pa.schema(
@@ -45,16 +46,16 @@ def empty_history() -> pa.Table:
     return HISTORY_SCHEMA.empty_table()
 
 
-def fetch_history(table: pa.Table, *, dataflow: str, provider: str) -> pa.Table:
+def fetch_history(table: pa.Table, std: Standard, *, dataflow: str, provider: str) -> pa.Table:
     """The provider's published values of the submission's series: one columnar query."""
     from primi.store.queries import current_values_table
 
     positions = []
     for dim in DIMENSIONS:
-        # A code with a key separator cannot be stored (the code check refuses it): skip it.
-        codes = sorted(
-            v for v in table.column(dim).unique().to_pylist() if v and not set(v) & set(".+* ")
-        )
+        # Only codes of the code list can be in the store (the code check refuses the others,
+        # which may hold key separators or bytes the database cannot take).
+        codelist = std.codelist_for(dim)
+        codes = sorted(v for v in table.column(dim).unique().to_pylist() if v in codelist)
         if not codes:
             return empty_history()
         positions.append("+".join(codes))

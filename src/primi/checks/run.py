@@ -35,6 +35,6 @@ def run_checks(
         *check_time_sums(table, std, file, sheet),
     ]
     if provider is not None:
-        history = fetch_history(table, dataflow=dataflow, provider=provider)
+        history = fetch_history(table, std, dataflow=dataflow, provider=provider)
         findings += check_history(table, file, history, sheet)
     return [with_definition(f) for f in findings]

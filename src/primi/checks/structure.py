@@ -202,6 +202,30 @@ def check_attribute_codes(table: pa.Table, std: Standard, file: str) -> list[Fin
     return findings
 
 
+FREE_TEXT = ("SOURCE_INST", "COMMENT_OBS")
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def check_control_characters(table: pa.Table, file: str) -> list[Finding]:
+    """Free text holds no control characters: they are invisible to readers and PostgreSQL
+    refuses NUL, so such a text would be stored differently from what was sent."""
+    findings = []
+    for column in FREE_TEXT:
+        found = pc.match_substring_regex(table.column(column), CONTROL_CHARACTERS)
+        bad = table.filter(pc.fill_null(found, False))
+        if bad.num_rows:
+            group = {
+                f"{SOURCE_ROW}_min": pc.min(bad.column(SOURCE_ROW)).as_py(),
+                f"{SOURCE_ROW}_count": bad.num_rows,
+            }
+            findings.append(_finding(
+                "L1_CONTROL_CHARACTER", file, group, column,
+                f"El texto de {column} contiene caracteres de control invisibles; bórrelos.",
+                f"The text of {column} holds invisible control characters; delete them.",
+            ))  # fmt: skip
+    return findings
+
+
 def check_counterpart_role(table: pa.Table, std: Standard, file: str) -> list[Finding]:
     """`_Z` (not applicable) exactly for the indicators whose counterpart role is `none`."""
     known = {i.id: i for i in std.indicators}
@@ -259,6 +283,7 @@ def check_structure(table: pa.Table, std: Standard, dataflow: str, file: str) ->
         *check_codes(table, std, file),
         *check_missing_values(table, file),
         *check_attribute_codes(table, std, file),
+        *check_control_characters(table, file),
         *check_counterpart_role(table, std, file),
         *check_units(table, std, file),
         *check_indicators(table, std, dataflow, file),

@@ -34,7 +34,8 @@ INTEGER_ATTRIBUTES = ("UNIT_MULT", "DECIMALS")
 STRUCTURE_TYPES = ("dataflow", "datastructure", "dataprovision")
 ACTIONS = ("I", "A", "R", "M", "D")
 NUMBER_PATTERN = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
-INTEGER_PATTERN = r"^\s*[-+]?\d+\s*$"
+# UNIT_MULT and DECIMALS: small integers (the frame keeps them as int8).
+INTEGER_PATTERN = r"^\s*[-+]?\d{1,2}\s*$"
 _MISSING_NUMBERS = ("", "NaN", "nan")
 # Rows are numbered as the submitter sees them in a spreadsheet or editor: the header is row 1.
 HEADER_ROW = 1
@@ -354,7 +355,7 @@ def parse_numbers(name: str, column: pa.ChunkedArray, col: str, pattern: str) ->
         value = column[row - FIRST_DATA_ROW].as_py()
         count = pc.sum(bad).as_py()
         kind_es, kind_en = (
-            ("un número entero", "an integer")
+            ("un número entero de -99 a 99", "a whole number from -99 to 99")
             if pattern == INTEGER_PATTERN
             else ("un número", "a number")
         )

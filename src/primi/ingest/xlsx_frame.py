@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from primi.ingest.errors import ReadError
+from primi.ingest.sdmx_csv import INTEGER_PATTERN
 from primi.ingest.xlsx_cells import code_of, freq_of_period, period_of
 from primi.standard import frame
 
@@ -169,16 +170,16 @@ def build(
 def _integers(array: pa.Array, file: str, rows: np.ndarray, column: str) -> pa.Array:
     if pa.types.is_integer(array.type):
         return array
-    valid = pc.match_substring_regex(array, r"^[-+]?\d+$")
+    valid = pc.match_substring_regex(array, INTEGER_PATTERN)
     bad = pc.and_(pc.is_valid(array), pc.invert(pc.fill_null(valid, False)))
     if pc.any(bad).as_py():
         first = int(pc.index(bad, True).as_py())
         raise error(
             file,
             "L1_NUMBER",
-            f"{column} «{array[first].as_py()}» no es un número entero.",
-            f"{column} '{array[first].as_py()}' is not a whole number.",
+            f"{column} «{array[first].as_py()}» no es un número entero de -99 a 99.",
+            f"{column} '{array[first].as_py()}' is not a whole number from -99 to 99.",
             row=int(rows[first]),
             column=column,
         )
-    return array.cast(pa.int8())
+    return pc.utf8_trim_whitespace(array).cast(pa.int8())
