@@ -1,0 +1,107 @@
+"""What every view under /rest shares: SDMX errors as answers, media type and language choice.
+
+A view wrapped in `sdmx_view` raises `SdmxError` for anything it refuses and never builds an
+error response itself, so every refusal under /rest has the same SDMX-ML shape and status rules.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import TypeVar
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.csrf import csrf_exempt
+
+from primi.sdmx.errors import SdmxError
+from primi.standard.catalogue import LANGUAGES
+
+log = logging.getLogger(__name__)
+
+READ_METHODS = ("GET", "HEAD")
+ALLOW = "GET, HEAD, OPTIONS"
+_HEADER_ECHO = 200  # characters of a client's header quoted back in an error message
+
+T = TypeVar("T")
+View = Callable[..., HttpResponseBase]
+
+
+def sdmx_view(view: View) -> View:
+    """Wrap a /rest view: reads only, CSRF-exempt, SdmxError and crashes answered in SDMX-ML."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        if request.method not in READ_METHODS:
+            response = SdmxError(
+                405,
+                f"Method {request.method} is not allowed here: this service only reads "
+                "(GET, HEAD, OPTIONS).",
+                f"Método {request.method} no permitido: este servicio solo lee "
+                "(GET, HEAD, OPTIONS).",
+            ).response()
+            response["Allow"] = ALLOW
+            return response
+        try:
+            return view(request, *args, **kwargs)
+        except SdmxError as err:
+            return err.response()
+        except Exception:
+            log.exception("SDMX view %s failed on %s", view.__name__, request.get_full_path())
+            return SdmxError(
+                500,
+                "Internal error of the service; it has been logged.",
+                "Error interno del servicio; quedó registrado.",
+            ).response()
+
+    return csrf_exempt(wrapper)
+
+
+@sdmx_view
+def unknown_path(request: HttpRequest, **_: object) -> HttpResponse:
+    """Any path under /rest that no SDMX resource answers: an SDMX 404, not an HTML page."""
+    path = request.path[:_HEADER_ECHO]
+    raise SdmxError(
+        404,
+        f"No SDMX resource at {path}. Structure queries: /rest/{{resource}}/{{agency}}/{{id}}/"
+        "{version} or /rest/v2/structure/...; data: /rest/data/... or /rest/v2/data/...",
+        f"No hay recurso SDMX en {path}. Estructuras: /rest/{{recurso}}/{{agencia}}/{{id}}/"
+        "{versión} o /rest/v2/structure/...; datos: /rest/data/... o /rest/v2/data/...",
+    )
+
+
+def negotiate(request: HttpRequest, offers: Mapping[str, T]) -> tuple[str, T]:
+    """The offered media type the client prefers, with its value; 406 when it accepts none.
+
+    The first offer is the answer for `*/*` and for a request without Accept, so offers are
+    listed with the default first.
+    """
+    chosen = request.get_preferred_type(list(offers))
+    if chosen is None:
+        accepted = request.headers.get("Accept", "")[:_HEADER_ECHO]
+        offered = ", ".join(offers)
+        raise SdmxError(
+            406,
+            f"Cannot answer in any accepted format ({accepted}). Offered here: {offered}.",
+            f"No se puede responder en ningún formato aceptado ({accepted}). Se ofrece: {offered}.",
+        )
+    return chosen, offers[chosen]
+
+
+def requested_languages(request: HttpRequest) -> tuple[str, ...]:
+    """The names' languages the client asks for (Accept-Language), best first; all by default.
+
+    `es-MX` counts as `es`; `*` adds every other language; a header naming none of the
+    standard's languages gets them all rather than names in no language at all.
+    """
+    ranges = parse_accept_lang_header(request.headers.get("Accept-Language", ""))
+    refused = {tag.split("-")[0] for tag, quality in ranges if quality <= 0}
+    chosen: list[str] = []
+    for tag, quality in ranges:
+        if quality <= 0:
+            continue
+        for lang in LANGUAGES if tag == "*" else (tag.split("-")[0],):
+            if lang in LANGUAGES and lang not in chosen and lang not in refused:
+                chosen.append(lang)
+    return tuple(chosen) or LANGUAGES
