@@ -1,3 +1,30 @@
-"""SDMX-REST data queries (1.5 and 2.x paths)."""
+"""SDMX-REST 1.5 data paths: data, availability and the structure-specific data schema.
 
-urlpatterns: list = []
+Optional trailing segments and a trailing slash are accepted (pysdmx adds one); Django hands
+the views percent-decoded paths, so `%2C`, `%2B` and `%2A` read as `,`, `+` and `*`.
+"""
+
+from django.urls import re_path
+
+from primi.sdmx import data_views
+
+_SEGMENT = r"[^/]*"
+
+urlpatterns = [
+    re_path(
+        rf"^data/(?P<flow_ref>[^/]+)(?:/(?P<key>{_SEGMENT}))?(?:/(?P<provider_ref>{_SEGMENT}))?/?$",
+        data_views.data,
+        name="sdmx-data",
+    ),
+    re_path(
+        rf"^availableconstraint/(?P<flow_ref>[^/]+)(?:/(?P<key>{_SEGMENT}))?"
+        rf"(?:/(?P<provider_ref>{_SEGMENT}))?(?:/(?P<component_id>{_SEGMENT}))?/?$",
+        data_views.available_constraint,
+        name="sdmx-availableconstraint",
+    ),
+    re_path(
+        r"^schema/dataflow/(?P<agency>[^/]+)/(?P<flow_id>[^/]+)(?:/(?P<version>[^/]+))?/?$",
+        data_views.data_schema,
+        name="sdmx-data-schema",
+    ),
+]

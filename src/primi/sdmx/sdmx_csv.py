@@ -6,8 +6,9 @@ stays bounded by the chunk size and no Python loop runs per row. Numbers follow 
 users expect: counts without `.0`, never scientific notation, missing as an empty field.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -22,6 +23,14 @@ _EXACT_INTEGER = 2.0**53
 _NEEDS_QUOTES = r'[,"\r\n]'
 
 
+@dataclass(frozen=True)
+class CsvLabels:
+    """Names for `labels=both`: "ID: Name" in the header and "CODE: Name" in coded columns."""
+
+    headers: dict[str, str]
+    codes: dict[str, dict[str, str]]
+
+
 def write_sdmx_csv(
     table: pa.Table,
     out: BinaryIO | Path,
@@ -31,34 +40,82 @@ def write_sdmx_csv(
     sdmx_csv: Literal["1.0", "2.0"] = "1.0",
 ) -> int:
     """Write rows of the canonical frame as SDMX-CSV for one dataflow; return the rows written."""
-    if sdmx_csv not in ("1.0", "2.0"):
-        raise ValueError(f"SDMX-CSV version must be 1.0 or 2.0, not {sdmx_csv}")
-    reference = structure_reference(dataflow, version)
-    attributes = [a for a in frame.ATTRIBUTES if a in table.column_names]
-    columns = [*frame.DIMENSIONS, frame.TIME_DIMENSION, frame.MEASURE, *attributes]
+    columns = data_columns(table.schema)
     missing = [c for c in columns if c not in table.column_names]
     if missing:
         raise KeyError(f"columns missing from the table: {', '.join(missing)}")
+    chunks = sdmx_csv_chunks(
+        table.to_batches(max_chunksize=CHUNK_ROWS),
+        columns,
+        dataflow=dataflow,
+        version=version,
+        sdmx_csv=sdmx_csv,
+    )
+    with _binary(out) as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+    return table.num_rows
+
+
+def data_columns(schema: pa.Schema, attributes: bool = True) -> list[str]:
+    """Dimensions, time, measure and (if asked) the attributes the schema has, in DSD order."""
+    present = [a for a in frame.ATTRIBUTES if a in schema.names] if attributes else []
+    return [*frame.DIMENSIONS, frame.TIME_DIMENSION, frame.MEASURE, *present]
+
+
+def sdmx_csv_chunks(
+    batches: Iterable[pa.RecordBatch],
+    columns: list[str],
+    *,
+    dataflow: str,
+    version: str = "1.0",
+    sdmx_csv: Literal["1.0", "2.0"] = "1.0",
+    labels: CsvLabels | None = None,
+) -> Iterator[bytes]:
+    """The header line, then one block of lines per batch: memory bounded by the batch size.
+
+    `columns` are the batch columns to write, in order (extra technical columns such as a
+    data set's VALID_FROM go last).
+    """
+    if sdmx_csv not in ("1.0", "2.0"):
+        raise ValueError(f"SDMX-CSV version must be 1.0 or 2.0, not {sdmx_csv}")
+    reference = structure_reference(dataflow, version)
     if sdmx_csv == "1.0":
         prefix_names, prefix_values = ["DATAFLOW"], [reference]
     else:
         prefix_names, prefix_values = (
             ["STRUCTURE", "STRUCTURE_ID", "ACTION"],
-            [
-                "dataflow",
-                reference,
-                "I",
-            ],
+            ["dataflow", reference, "I"],
         )
     prefix = ",".join(_quote_text(v) for v in prefix_values)
-    written = 0
-    with _binary(out) as fh:
-        fh.write((",".join(prefix_names + columns) + "\n").encode())
-        for batch in table.select(columns).to_batches(max_chunksize=CHUNK_ROWS):
-            if batch.num_rows:
-                fh.write(_lines(batch, prefix))
-                written += batch.num_rows
-    return written
+    headers = columns if labels is None else [_labelled(c, labels.headers.get(c)) for c in columns]
+    yield (",".join(prefix_names + [_quote_text(h) for h in headers]) + "\n").encode()
+    for batch in batches:
+        if batch.num_rows:
+            batch = batch.select(columns)
+            if labels is not None:
+                batch = _with_labels(batch, labels)
+            yield _lines(batch, prefix)
+
+
+def _labelled(identifier: str, name: str | None) -> str:
+    return f"{identifier}: {name}" if name else identifier
+
+
+def _with_labels(batch: pa.RecordBatch, labels: CsvLabels) -> pa.RecordBatch:
+    """Coded columns as "CODE: Name", computed once per distinct code of the batch."""
+    arrays = []
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        names = labels.codes.get(name)
+        if names is not None:
+            text = column.cast(pa.string())
+            distinct = pc.unique(text).drop_null()
+            shown = pa.array(
+                [_labelled(code, names.get(code)) for code in distinct.to_pylist()], pa.string()
+            )
+            column = shown.take(pc.index_in(text, distinct))
+        arrays.append(column)
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
 
 def structure_reference(dataflow: str, version: str = "1.0") -> str:
@@ -93,7 +150,7 @@ def _lines(batch: pa.RecordBatch, prefix: str) -> bytes:
 def _field_text(column: pa.Array) -> pa.Array:
     """The CSV text of a column: numbers formatted, text quoted when needed, null as empty."""
     if pa.types.is_floating(column.type):
-        text = _float_text(column)
+        text = number_text(column)
     elif pa.types.is_integer(column.type):
         text = column.cast(pa.string())
     else:
@@ -107,7 +164,8 @@ def _field_text(column: pa.Array) -> pa.Array:
     return pc.fill_null(text, "")
 
 
-def _float_text(column: pa.Array) -> pa.Array:
+def number_text(column: pa.Array) -> pa.Array:
+    """Numbers as statistical users read them: counts without `.0`, no exponent, null kept."""
     values = column.to_numpy(zero_copy_only=False)
     finite = np.isfinite(values)
     whole = finite & (np.floor(values) == values) & (np.abs(values) < _EXACT_INTEGER)

@@ -302,3 +302,217 @@ def current_values_table(
     return table.drop_columns(["SUBMISSION"]).append_column(
         pa.field("PUBLISHED_AT", pa.timestamp("us", tz="UTC")), at
     )
+
+
+# --- Public observations for the SDMX data service: columns, in SQL-chosen order, in batches ---
+
+WITHHELD_CONF_STATUS: tuple[str, ...] = ("C", "D")
+"""CONF_STATUS codes whose value (and free-text comment) never leave the store: confidential and
+suppressed for disclosure control (STANDARD.md)."""
+
+PUBLIC_SCHEMA = pa.schema(
+    [pa.field(dim, pa.string()) for dim in _DIMENSION_COLUMNS]
+    + [
+        pa.field("TIME_PERIOD", pa.string()),
+        pa.field("OBS_VALUE", pa.float64()),
+        pa.field("OBS_STATUS", pa.string()),
+        pa.field("CONF_STATUS", pa.string()),
+        pa.field("COMMENT_OBS", pa.string()),
+        pa.field("DECIMALS", pa.int8()),
+        pa.field("UNIT_MEASURE", pa.string()),
+        pa.field("UNIT_MULT", pa.int8()),
+        pa.field("COUNTING_BASIS", pa.string()),
+        pa.field("SOURCE_INST", pa.string()),
+        pa.field("PUBLISHED_AT", pa.timestamp("us", tz="UTC")),
+        pa.field("SUBMISSION", pa.int64()),
+        pa.field("PROVIDER", pa.string()),
+    ]
+)
+_PUBLIC_ORDER = {dim: [column] for dim, column in _DIMENSION_COLUMNS.items()} | {
+    "TIME_PERIOD": ["period_start", "time_period"]
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a public data query asks for; every field set narrows the answer.
+
+    `start`/`end` keep observations whose period ends on or after `start` and begins on or
+    before `end`, so one date range selects annual, quarterly and monthly series alike.
+    `first_n`/`last_n` keep the first/last periods of each series (both: either end).
+    `providers` keeps values whose current (or, with `history`, own) revision came from one of
+    them. `history` returns every published revision instead of the current one.
+    """
+
+    key_pattern: str | KeyPattern | None = None
+    dataflow: str | None = None
+    providers: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    as_of: dt.datetime | None = None
+    updated_after: dt.datetime | None = None
+    first_n: int | None = None
+    last_n: int | None = None
+    history: bool = False
+
+
+@dataclass(frozen=True)
+class Availability:
+    """The codes of each dimension with published data, the time range, and how much."""
+
+    codes: dict[str, tuple[str, ...]]
+    start: dt.date | None
+    end: dt.date | None
+    series: int
+    observations: int
+
+
+def public_observation_batches(
+    selection: Selection, order: tuple[str, ...] | None = None, size: int = 20_000
+) -> Iterator[pa.RecordBatch]:
+    """The selected published observations as Arrow batches of `PUBLIC_SCHEMA`, streamed.
+
+    Rows are sorted by `order` (dimension ids and TIME_PERIOD; default: DSD order, then time);
+    with `history`, by publication first, so each publication's revisions come together.
+    Withheld cells (CONF_STATUS C or D, and in a history every revision of a cell whose current
+    revision is withheld) come without OBS_VALUE and COMMENT_OBS. A server-side cursor on
+    PostgreSQL keeps memory bounded by `size` rows whatever the result's length.
+    """
+    order = order or (*_DIMENSION_COLUMNS, "TIME_PERIOD")
+    columns = [c for name in order for c in _PUBLIC_ORDER[name]]
+    if selection.history:
+        columns = ["published_at", "submission_id", *columns]
+    sql, params = _public_sql(selection)
+    sql = f"{sql} ORDER BY {', '.join(columns)}"
+    instants: dict[object, dt.datetime | None] = {}
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield _public_batch(rows, instants)
+
+
+def count_public_observations(selection: Selection) -> int:
+    """How many observations `public_observation_batches` would give, without reading them."""
+    sql, params = _public_sql(selection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) selected", params)
+        return int(cursor.fetchone()[0])
+
+
+def public_availability(selection: Selection) -> Availability:
+    """Which codes have published data for a selection (one row per series read, not per cell)."""
+    sql, params = _public_sql(selection)
+    dims = ", ".join(_DIMENSION_COLUMNS.values())
+    summary = f"""
+        SELECT {dims}, MIN(period_start), MAX(period_end), COUNT(*)
+        FROM ({sql}) selected GROUP BY {dims}
+    """
+    codes: dict[str, set[str]] = {dim: set() for dim in _DIMENSION_COLUMNS}
+    starts, ends, observations, series = [], [], 0, 0
+    with connection.cursor() as cursor:
+        cursor.execute(summary, params)
+        for *values, first, last, count in cursor.fetchall():
+            for dim, value in zip(_DIMENSION_COLUMNS, values, strict=True):
+                codes[dim].add(value)
+            starts.append(_date(first))
+            ends.append(_date(last))
+            observations += count
+            series += 1
+    return Availability(
+        codes={dim: tuple(sorted(values)) for dim, values in codes.items()},
+        start=min(starts, default=None),
+        end=max(ends, default=None),
+        series=series,
+        observations=observations,
+    )
+
+
+def _public_sql(selection: Selection) -> tuple[str, list]:
+    """The selection as one SELECT (no ORDER BY): ranking, provider, changes, first/last N."""
+    where, params = _filters(selection.key_pattern, None, None, selection.dataflow)
+    if selection.start is not None:
+        where.append("o.period_end >= %s")
+        params.append(selection.start)
+    if selection.end is not None:
+        where.append("o.period_start <= %s")
+        params.append(selection.end)
+    where.append("su.published_at <= %s")
+    params.append(_instant(selection.as_of))
+    window = "PARTITION BY o.series_id, o.time_period ORDER BY su.published_at DESC, o.id DESC"
+    dims = ", ".join(f"se.{column} AS {column}" for column in _DIMENSION_COLUMNS.values())
+    inner = f"""
+        SELECT {dims}, o.series_id AS series_id, o.time_period AS time_period,
+            o.period_start AS period_start, o.period_end AS period_end,
+            o.obs_value AS obs_value, o.obs_status AS obs_status,
+            o.conf_status AS conf_status, o.comment_obs AS comment_obs, o.decimals AS decimals,
+            sr.unit_measure AS unit_measure, sr.unit_mult AS unit_mult,
+            sr.counting_basis AS counting_basis, sr.source_inst AS source_inst,
+            su.published_at AS published_at, su.id AS submission_id, su.provider AS provider,
+            ROW_NUMBER() OVER ({window}) AS rank_in_period,
+            FIRST_VALUE(o.conf_status) OVER ({window}) AS current_conf
+        {_FROM}
+        WHERE {" AND ".join(where)}
+    """
+    outer: list[str] = []
+    if not selection.history:
+        outer.append("rank_in_period = 1")
+    if selection.providers:
+        outer.append(f"provider IN ({', '.join(['%s'] * len(selection.providers))})")
+        params.extend(selection.providers)
+    if selection.updated_after is not None:
+        outer.append("published_at > %s")
+        params.append(_instant(selection.updated_after))
+    chosen = f"SELECT * FROM ({inner}) ranked WHERE {' AND '.join(outer) or '1 = 1'}"
+    if selection.first_n or selection.last_n:
+        ends = []
+        if selection.first_n:
+            ends.append("nth_first <= %s")
+            params.append(selection.first_n)
+        if selection.last_n:
+            ends.append("nth_last <= %s")
+            params.append(selection.last_n)
+        chosen = f"""
+            SELECT * FROM (
+                SELECT chosen.*,
+                    DENSE_RANK() OVER (PARTITION BY series_id ORDER BY period_start) AS nth_first,
+                    DENSE_RANK() OVER (PARTITION BY series_id ORDER BY period_start DESC)
+                        AS nth_last
+                FROM ({chosen}) chosen
+            ) windowed WHERE {" OR ".join(ends)}
+        """
+    withheld = ", ".join(["%s"] * len(WITHHELD_CONF_STATUS))
+    hidden = f"conf_status IN ({withheld}) OR current_conf IN ({withheld})"
+    hidden_params = [*WITHHELD_CONF_STATUS, *WITHHELD_CONF_STATUS]
+    sql = f"""
+        SELECT {", ".join(_DIMENSION_COLUMNS.values())}, time_period,
+            CASE WHEN {hidden} THEN NULL ELSE obs_value END AS obs_value,
+            obs_status, conf_status,
+            CASE WHEN {hidden} THEN NULL ELSE comment_obs END AS comment_obs,
+            decimals, unit_measure, unit_mult, counting_basis, source_inst,
+            published_at, submission_id, provider, period_start, period_end
+        FROM ({chosen}) chosen_rows
+    """
+    return sql, [*hidden_params, *hidden_params, *params]
+
+
+def _public_batch(rows: list[tuple], instants: dict[object, dt.datetime | None]) -> pa.RecordBatch:
+    columns = list(zip(*rows, strict=True))
+    published = columns[PUBLIC_SCHEMA.get_field_index("PUBLISHED_AT")]
+    for value in set(published) - instants.keys():
+        instants[value] = _aware(value)
+    arrays = []
+    for index, field in enumerate(PUBLIC_SCHEMA):
+        values = columns[index]
+        if field.name == "PUBLISHED_AT":
+            values = [instants[v] for v in values]
+        arrays.append(pa.array(values, field.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=PUBLIC_SCHEMA)
+
+
+def _date(value: object) -> dt.date | None:
+    """SQLite hands back dates computed by MIN/MAX as text."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value  # type: ignore[return-value]

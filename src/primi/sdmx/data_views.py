@@ -1,0 +1,209 @@
+"""SDMX-REST 1.5 data, availability and schema queries: parse, check size, then stream.
+
+The order is fixed: the query is read (400/404), the format chosen (406), the selection counted
+(404 when empty, 413 when larger than PRIMI_SDMX_MAX_OBSERVATIONS), a conditional request
+answered (304), and only then are rows read and written as they arrive from the database.
+The count and the rows are read at one instant, so a publication in between changes neither.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
+
+from primi.sdmx.data_query import (
+    DataQuery,
+    bad_request,
+    parse_data_query,
+    resolve_flow,
+)
+from primi.sdmx.errors import SdmxError, not_found, not_implemented
+from primi.sdmx.http import Freshness, not_modified, stamp
+from primi.sdmx.negotiation import (
+    DATA_OFFERS,
+    GENERIC_DATA_21,
+    SDMX_CSV_DATA_10,
+    SDMX_JSON_DATA_10,
+    STRUCTURE_21,
+    STRUCTURE_SPECIFIC_DATA_21,
+    Choice,
+    choose_format,
+    preferred_language,
+)
+from primi.sdmx.views_base import sdmx_view
+from primi.sdmx.writers.layout import Layout
+from primi.sdmx.writers.message import DataMessage
+from primi.sdmx.writers.sdmx21_availability import write_availability
+from primi.sdmx.writers.sdmx21_generic import write_generic_data
+from primi.sdmx.writers.sdmx21_structure_specific import write_structure_specific_data
+from primi.sdmx.writers.sdmx21_structure_specific_schema import structure_specific_schema
+from primi.sdmx.writers.sdmx_csv10 import write_sdmx_csv_data
+from primi.sdmx.writers.sdmx_json10_data import write_sdmx_json_data
+from primi.standard.frame import DIMENSIONS, TIME_DIMENSION
+from primi.store.freshness import latest_publication
+from primi.store.keys import KeyPattern
+from primi.store.queries import (
+    Selection,
+    count_public_observations,
+    public_availability,
+    public_observation_batches,
+)
+
+DEFAULT_MAX_OBSERVATIONS = 5_000_000
+WRITERS = {
+    GENERIC_DATA_21: write_generic_data,
+    STRUCTURE_SPECIFIC_DATA_21: write_structure_specific_data,
+    SDMX_JSON_DATA_10: write_sdmx_json_data,
+    SDMX_CSV_DATA_10: write_sdmx_csv_data,
+}
+AVAILABILITY_MODES = ("exact", "available")
+
+
+def max_observations() -> int:
+    """The largest answer served, in observations (settings.PRIMI_SDMX_MAX_OBSERVATIONS)."""
+    return int(getattr(settings, "PRIMI_SDMX_MAX_OBSERVATIONS", DEFAULT_MAX_OBSERVATIONS))
+
+
+@sdmx_view
+def data(
+    request: HttpRequest,
+    flow_ref: str,
+    key: str | None = None,
+    provider_ref: str | None = None,
+) -> HttpResponseBase:
+    """/rest/data/{flowRef}/{key}/{providerRef}: the published data, streamed."""
+    query = parse_data_query(flow_ref, key, provider_ref, request.GET)
+    return data_response(request, query)
+
+
+def data_response(request: HttpRequest, query: DataQuery) -> HttpResponseBase:
+    """The answer to a parsed data query (shared with the SDMX-REST 2.x data path)."""
+    choice = choose_format(request, DATA_OFFERS)
+    labels = _labels(request, choice)
+    now = timezone.now()
+    selection = dataclasses.replace(query.selection, as_of=query.selection.as_of or now)
+    count = count_public_observations(selection)
+    if count == 0:
+        raise not_found(
+            f"no published data of {query.flow.id} match this key and these parameters",
+            f"ningún dato publicado de {query.flow.id} responde a esta clave y estos parámetros",
+        )
+    limit = max_observations()
+    if count > limit:
+        raise SdmxError(
+            413,
+            f"The query selects {count:,} observations; this service answers at most {limit:,} "
+            "at once. Narrow the key (e.g. one REF_AREA or INDICATOR) or the period "
+            "(startPeriod, endPeriod), or ask in several parts.",
+            f"La consulta selecciona {count:,} observaciones; este servicio responde como "
+            f"máximo {limit:,} a la vez. Acote la clave (p. ej. un REF_AREA o INDICATOR) o el "
+            "periodo (startPeriod, endPeriod), o pida en varias partes.",
+        )
+    language = preferred_language(request)
+    freshness = Freshness.of(
+        latest_publication([query.flow.id], as_of=selection.as_of),
+        request.get_full_path(),
+        choice.offer.name,
+        language,
+        labels,
+    )
+    unchanged = not_modified(request, freshness)
+    if unchanged is not None:
+        return unchanged
+    dimension = query.dimension_at_observation
+    if choice.offer is SDMX_CSV_DATA_10:  # flat: grouping only matters for series-only details
+        dimension = TIME_DIMENSION
+    layout = Layout(dimension, query.detail, selection.history)
+    message = DataMessage(query.flow, layout, now, language=language, labels=labels)
+    batches = public_observation_batches(selection, order=layout.order)
+    response = StreamingHttpResponse(
+        WRITERS[choice.offer](message, batches), content_type=choice.offer.content_type
+    )
+    response["Content-Language"] = language
+    return stamp(response, freshness)
+
+
+def _labels(request: HttpRequest, choice: Choice) -> bool:
+    """SDMX-CSV `labels=id|both`, from the query or the media type; other formats name codes
+    in their own way."""
+    value = request.GET.get("labels", choice.parameters.get("labels", "id")).lower()
+    if value not in ("id", "both"):
+        raise bad_request(f"labels '{value}' must be id or both",
+                          f"labels '{value}' debe ser id o both")  # fmt: skip
+    return value == "both" and choice.offer is SDMX_CSV_DATA_10
+
+
+@sdmx_view
+def available_constraint(
+    request: HttpRequest,
+    flow_ref: str,
+    key: str | None = None,
+    provider_ref: str | None = None,
+    component_id: str | None = None,
+) -> HttpResponseBase:
+    """/rest/availableconstraint/...: the codes that have published data for the query."""
+    query = parse_data_query(flow_ref, key, provider_ref, request.GET)
+    choose_format(request, (STRUCTURE_21,))
+    mode = request.GET.get("mode", "exact")
+    if mode not in AVAILABILITY_MODES:
+        raise bad_request(f"mode '{mode}' must be exact or available",
+                          f"mode '{mode}' debe ser exact o available")  # fmt: skip
+    references = request.GET.get("references", "none")
+    if references != "none":
+        raise not_implemented(f"references={references} on availability queries")
+    components = _components(component_id)
+    selection = dataclasses.replace(query.selection, as_of=timezone.now())
+    exact = public_availability(selection)
+    if exact.observations == 0:
+        raise not_found(
+            f"no published data of {query.flow.id} match this key and these parameters",
+            f"ningún dato publicado de {query.flow.id} responde a esta clave y estos parámetros",
+        )
+    codes = dict(exact.codes)
+    if mode == "available":
+        # Each dimension's possible codes given the other dimensions' selection, not its own.
+        for dimension in components:
+            if dimension != TIME_DIMENSION:
+                widened = _without(selection, dimension)
+                codes[dimension] = public_availability(widened).codes[dimension]
+    answer = dataclasses.replace(exact, codes=codes)
+    body = write_availability(query.flow, answer, components, selection.as_of)
+    return HttpResponse(body, content_type=STRUCTURE_21.content_type)
+
+
+def _components(component_id: str | None) -> tuple[str, ...]:
+    every = (*DIMENSIONS, TIME_DIMENSION)
+    if component_id in (None, "", "all", "*"):
+        return every
+    if component_id not in every:
+        raise bad_request(
+            f"componentID '{component_id}' is none of {', '.join(every)} or all",
+            f"componentID '{component_id}' no es ninguno de {', '.join(every)} ni all",
+        )
+    return (component_id,)
+
+
+def _without(selection: Selection, dimension: str) -> Selection:
+    assert isinstance(selection.key_pattern, KeyPattern)
+    positions = list(selection.key_pattern.positions)
+    positions[DIMENSIONS.index(dimension)] = ()
+    return dataclasses.replace(selection, key_pattern=KeyPattern(tuple(positions)))
+
+
+@sdmx_view
+def data_schema(
+    request: HttpRequest, agency: str, flow_id: str, version: str = "latest"
+) -> HttpResponse:
+    """/rest/schema/dataflow/{agency}/{id}/{version}: the XSD of structure-specific data."""
+    flow = resolve_flow(f"{agency},{flow_id},{version or 'latest'}")
+    dimension = request.GET.get("dimensionAtObservation", TIME_DIMENSION)
+    if dimension not in (TIME_DIMENSION, *DIMENSIONS, "AllDimensions"):
+        raise bad_request(
+            f"dimensionAtObservation '{dimension}' is not a dimension of {flow.id}",
+            f"dimensionAtObservation '{dimension}' no es una dimensión de {flow.id}",
+        )
+    body = structure_specific_schema(flow, dimension)
+    return HttpResponse(body, content_type="application/vnd.sdmx.schema+xml; version=2.1")

@@ -1,0 +1,1 @@
+"""Data message writers, one module per format and version (as pysdmx lays out its io/)."""
