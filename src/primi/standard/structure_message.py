@@ -1,14 +1,21 @@
-"""The standard as one SDMX-ML 2.1 Structure message, written with lxml.
+"""The standard's structures as an SDMX-ML 2.1 Structure message, written with lxml.
 
 Written by hand because no library both writes names in several languages and passes the
 official XSD (DESIGN.md). Element order follows the SDMX 2.1 schemas: Annotations, Name*,
 Description*, then children. Hierarchies are not included: they stay in the standard's files and
 the database; SDMX readers ignore or mishandle HierarchicalCodelists.
+
+A message is a list of `Entry`: one maintainable artefact each, read from its own `Standard` (so
+an old version is written from its own content), whole, as a stub, or with some items only.
+References between artefacts point at the versions in `versions` (the newest stored ones).
+`StructureWriter` is the 2.1 writer; the SDMX-ML 3.0 writer (primi.sdmx) subclasses it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -18,6 +25,8 @@ from primi.standard.artefacts import (
     CONCEPT_SCHEME,
     DATA_STRUCTURE,
     DATAFLOW,
+    INDICATOR_SET,
+    INDICATOR_SET_ID,
     Key,
 )
 from primi.standard.catalogue import LANGUAGES, Code, Standard, load_standard
@@ -29,218 +38,357 @@ from primi.standard.frame import (
     TIME_DIMENSION,
 )
 
-MES = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
-STR = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
-COM = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-NSMAP = {"mes": MES, "str": STR, "com": COM}
 DEFAULT_VERSION = "1.0"
 MANDATORY_ATTRIBUTES = frozenset({"UNIT_MEASURE", "OBS_STATUS"})
-CONSTRAINT_KIND = "constraint"
+AGENCY_SCHEME = "agencyscheme"
+CONTENT_CONSTRAINT = "contentconstraint"
+AGENCY_SCHEME_ID = "AGENCIES"  # fixed by SDMX, as its version
+AGENCY_SCHEME_VERSION = "1.0"
+ITEM_SCHEMES = frozenset({AGENCY_SCHEME, CODELIST, CONCEPT_SCHEME})
+RESOURCES: tuple[str, ...] = (
+    AGENCY_SCHEME,
+    DATAFLOW,
+    CODELIST,
+    CONCEPT_SCHEME,
+    DATA_STRUCTURE,
+    CONTENT_CONSTRAINT,
+)
+COMPONENTS: tuple[str, ...] = (
+    *DIMENSIONS,
+    TIME_DIMENSION,
+    *SERIES_ATTRIBUTES,
+    *OBS_ATTRIBUTES,
+    MEASURE,
+)
+AGENCY_SCHEME_NAMES = {"es": "Agencias", "en": "Agencies", "fr": "Agences"}
+AGENCY_NAMES = {
+    "es": "Plataforma regional de estadísticas de migración",
+    "en": "Regional platform for migration statistics",
+    "fr": "Plateforme régionale de statistiques migratoires",
+}
+CONSTRAINT_NAME_PREFIX = {"es": "Indicadores de", "en": "Indicators of", "fr": "Indicateurs de"}
+URN_CLASSES = {
+    AGENCY_SCHEME: "base.AgencyScheme",
+    CODELIST: "codelist.Codelist",
+    CONCEPT_SCHEME: "conceptscheme.ConceptScheme",
+    DATA_STRUCTURE: "datastructure.DataStructure",
+    DATAFLOW: "datastructure.Dataflow",
+    CONTENT_CONSTRAINT: "registry.ContentConstraint",
+}
 
 
-def _m(tag: str) -> str:
-    return f"{{{MES}}}{tag}"
+@dataclass(frozen=True)
+class Entry:
+    """One maintainable artefact to write, and how: whole, as a stub, or some items only.
+
+    `std` holds the content of this artefact's version; `items` keeps only those items of an
+    item scheme (the scheme is then marked partial); a stub carries identity and names only,
+    with `structure_url` where the whole artefact can be read.
+    """
+
+    resource: str
+    artefact_id: str
+    version: str
+    std: Standard
+    final: bool = True
+    stub: bool = False
+    items: frozenset[str] | None = None
+    structure_url: str | None = None
 
 
-def _s(tag: str) -> str:
-    return f"{{{STR}}}{tag}"
+def constraint_id(dataflow_id: str) -> str:
+    """`DF_FLOWS` -> `CR_FLOWS`: the allowed-content constraint of a dataflow."""
+    return f"CR_{dataflow_id.removeprefix('DF_')}"
 
 
-def _c(tag: str) -> str:
-    return f"{{{COM}}}{tag}"
+def constraint_dataflow(std: Standard, artefact_id: str) -> str | None:
+    """The dataflow a constraint id belongs to in `std`, or None."""
+    return next((df.id for df in std.dataflows if constraint_id(df.id) == artefact_id), None)
 
 
-class _Writer:
-    """Builds the message; holds the standard and the version of each artefact."""
-
-    def __init__(self, std: Standard, versions: dict[Key, str] | None) -> None:
-        self.std = std
-        self.versions = versions or {}
-        self.final = "true" if versions else "false"
-
-    def version(self, kind: str, artefact_id: str) -> str:
-        return self.versions.get((kind, artefact_id), DEFAULT_VERSION)
-
-    def maintainable(
-        self, parent: etree._Element, tag: str, kind: str, artefact_id: str
-    ) -> etree._Element:
-        return etree.SubElement(
-            parent,
-            _s(tag),
-            id=artefact_id,
-            agencyID=self.std.agency,
-            version=self.version(kind, artefact_id),
-            isFinal=self.final,
+def references_of(resource: str, artefact_id: str, std: Standard) -> list[tuple[str, str]]:
+    """The artefacts one artefact refers to: what `references=children` adds to an answer."""
+    if resource == DATAFLOW:
+        return [(DATA_STRUCTURE, std.dataflow(artefact_id).structure)]
+    if resource == DATA_STRUCTURE:
+        codelists = dict.fromkeys(
+            c.codelist for c in map(std.concept, COMPONENTS) if c.codelist is not None
         )
+        return [(CONCEPT_SCHEME, std.scheme_id), *((CODELIST, cl) for cl in codelists)]
+    if resource == CONTENT_CONSTRAINT:
+        dataflow = constraint_dataflow(std, artefact_id)
+        return [(DATAFLOW, dataflow)] if dataflow else []
+    return []
 
-    @staticmethod
-    def texts(parent: etree._Element, tag: str, texts: dict[str, str]) -> None:
-        for lang in LANGUAGES:
-            if texts.get(lang):
-                etree.SubElement(parent, _c(tag), {XML_LANG: lang}).text = texts[lang]
 
-    def ref(self, parent: etree._Element, **attrs: str) -> etree._Element:
-        return etree.SubElement(parent, "Ref", **attrs)
+class StructureWriter:
+    """SDMX-ML 2.1: builds a Structure message from entries."""
 
-    def codelist_ref(self, parent: etree._Element, codelist_id: str) -> None:
-        self.ref(
-            parent,
-            id=codelist_id,
-            agencyID=self.std.agency,
-            version=self.version(CODELIST, codelist_id),
-            package="codelist",
-            **{"class": "Codelist"},
+    MES = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+    STR = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
+    COM = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"
+    # resource -> (container, element), containers in the order the schema wants them
+    CONTAINERS: dict[str, tuple[str, str]] = {
+        AGENCY_SCHEME: ("OrganisationSchemes", "AgencyScheme"),
+        DATAFLOW: ("Dataflows", "Dataflow"),
+        CODELIST: ("Codelists", "Codelist"),
+        CONCEPT_SCHEME: ("Concepts", "ConceptScheme"),
+        DATA_STRUCTURE: ("DataStructures", "DataStructure"),
+        CONTENT_CONSTRAINT: ("Constraints", "ContentConstraint"),
+    }
+    URN_CLASSES = URN_CLASSES
+
+    def __init__(self, versions: Mapping[Key, str], languages: Sequence[str] = LANGUAGES) -> None:
+        self.versions = versions
+        self.languages = tuple(languages)
+
+    def m(self, tag: str) -> str:
+        return f"{{{self.MES}}}{tag}"
+
+    def s(self, tag: str) -> str:
+        return f"{{{self.STR}}}{tag}"
+
+    def c(self, tag: str) -> str:
+        return f"{{{self.COM}}}{tag}"
+
+    def urn(self, resource: str, agency: str, artefact_id: str, version: str) -> str:
+        cls = self.URN_CLASSES[resource]
+        return f"urn:sdmx:org.sdmx.infomodel.{cls}={agency}:{artefact_id}({version})"
+
+    def version(self, resource: str, artefact_id: str) -> str:
+        """The version a reference points at."""
+        if resource == CONTENT_CONSTRAINT:
+            return self.versions.get((INDICATOR_SET, INDICATOR_SET_ID), DEFAULT_VERSION)
+        return self.versions.get((resource, artefact_id), DEFAULT_VERSION)
+
+    def build(self, entries: Sequence[Entry], prepared: dt.datetime) -> etree._Element:
+        root = etree.Element(
+            self.m("Structure"), nsmap={"mes": self.MES, "str": self.STR, "com": self.COM}
         )
-
-    def structure_ref(self, parent: etree._Element) -> None:
-        self.ref(
-            parent,
-            id=self.std.structure_id,
-            agencyID=self.std.agency,
-            version=self.version(DATA_STRUCTURE, self.std.structure_id),
-            package="datastructure",
-            **{"class": "DataStructure"},
-        )
-
-    def build(self, prepared: dt.datetime) -> etree._Element:
-        root = etree.Element(_m("Structure"), nsmap=NSMAP)
-        header = etree.SubElement(root, _m("Header"))
-        etree.SubElement(header, _m("ID")).text = f"PRIMI-STRUCTURE-{prepared:%Y%m%dT%H%M%S}"
-        etree.SubElement(header, _m("Test")).text = "false"
-        etree.SubElement(header, _m("Prepared")).text = prepared.strftime("%Y-%m-%dT%H:%M:%S")
-        etree.SubElement(header, _m("Sender"), id=self.std.agency)
-        structures = etree.SubElement(root, _m("Structures"))
-        self.organisations(etree.SubElement(structures, _s("OrganisationSchemes")))
-        self.dataflows(etree.SubElement(structures, _s("Dataflows")))
-        self.codelists(etree.SubElement(structures, _s("Codelists")))
-        self.concepts(etree.SubElement(structures, _s("Concepts")))
-        self.data_structure(etree.SubElement(structures, _s("DataStructures")))
-        self.constraints(etree.SubElement(structures, _s("Constraints")))
+        header = etree.SubElement(root, self.m("Header"))
+        etree.SubElement(header, self.m("ID")).text = f"PRIMI-STRUCTURE-{prepared:%Y%m%dT%H%M%S}"
+        etree.SubElement(header, self.m("Test")).text = "false"
+        etree.SubElement(header, self.m("Prepared")).text = prepared.strftime("%Y-%m-%dT%H:%M:%S")
+        agency = entries[0].std.agency if entries else "PRIMI"
+        etree.SubElement(header, self.m("Sender"), id=agency)
+        if not entries:
+            return root
+        structures = etree.SubElement(root, self.m("Structures"))
+        for resource, (container_tag, element_tag) in self.CONTAINERS.items():
+            chosen = [e for e in entries if e.resource == resource]
+            if chosen:
+                container = etree.SubElement(structures, self.s(container_tag))
+                for entry in chosen:
+                    self.artefact(container, element_tag, entry)
         return root
 
-    def organisations(self, parent: etree._Element) -> None:
-        scheme = etree.SubElement(
-            parent,
-            _s("AgencyScheme"),
-            id="AGENCIES",
-            agencyID=self.std.agency,
-            version="1.0",
-            isFinal="false",
-        )
-        self.texts(scheme, "Name", {"es": "Agencias", "en": "Agencies", "fr": "Agences"})
-        agency = etree.SubElement(scheme, _s("Agency"), id=self.std.agency)
-        self.texts(
-            agency,
-            "Name",
-            {
-                "es": "Plataforma regional de estadísticas de migración",
-                "en": "Regional platform for migration statistics",
-                "fr": "Plateforme régionale de statistiques migratoires",
-            },
+    def artefact(self, parent: etree._Element, tag: str, entry: Entry) -> None:
+        element = etree.SubElement(parent, self.s(tag), self.maintainable_attributes(entry))
+        self.texts(element, "Name", self.names(entry))
+        if entry.stub:
+            return
+        if entry.items is not None:
+            element.set("isPartial", "true")
+        getattr(self, f"write_{entry.resource}")(element, entry)
+
+    def maintainable_attributes(self, entry: Entry) -> dict[str, str]:
+        attributes = {
+            "id": entry.artefact_id,
+            "urn": self.urn(entry.resource, entry.std.agency, entry.artefact_id, entry.version),
+            "agencyID": entry.std.agency,
+            "version": entry.version,
+            "isFinal": "true" if entry.final and entry.resource != AGENCY_SCHEME else "false",
+        }
+        if entry.resource == CONTENT_CONSTRAINT:
+            attributes["type"] = "Allowed"
+        if entry.stub:
+            attributes["isExternalReference"] = "true"
+            if entry.structure_url:
+                attributes["structureURL"] = entry.structure_url
+        return attributes
+
+    def names(self, entry: Entry) -> dict[str, str]:
+        std, artefact_id = entry.std, entry.artefact_id
+        if entry.resource == AGENCY_SCHEME:
+            return AGENCY_SCHEME_NAMES
+        if entry.resource == DATAFLOW:
+            return std.dataflow(artefact_id).names
+        if entry.resource == CODELIST:
+            return std.codelist(artefact_id).names
+        if entry.resource == CONCEPT_SCHEME:
+            return std.scheme_names
+        if entry.resource == DATA_STRUCTURE:
+            return std.structure_names
+        flow = std.dataflow(constraint_dataflow(std, artefact_id) or "")
+        return {
+            lang: f"{prefix} {flow.names.get(lang, flow.id)}"
+            for lang, prefix in CONSTRAINT_NAME_PREFIX.items()
+        }
+
+    def texts(self, parent: etree._Element, tag: str, texts: Mapping[str, str]) -> None:
+        """Texts in the chosen languages; if none of them exists, every language there is."""
+        languages = [lang for lang in self.languages if texts.get(lang)] or [
+            lang for lang in LANGUAGES if texts.get(lang)
+        ]
+        for lang in languages:
+            etree.SubElement(parent, self.c(tag), {XML_LANG: lang}).text = texts[lang]
+
+    @staticmethod
+    def kept(entry: Entry, item_id: str) -> bool:
+        return entry.items is None or item_id in entry.items
+
+    def reference(
+        self, parent: etree._Element, tag: str, resource: str, artefact_id: str, agency: str
+    ) -> None:
+        package, _, cls = self.URN_CLASSES[resource].partition(".")
+        etree.SubElement(
+            etree.SubElement(parent, self.s(tag)),
+            "Ref",
+            id=artefact_id,
+            agencyID=agency,
+            version=self.version(resource, artefact_id),
+            package=package,
+            **{"class": cls},
         )
 
-    def dataflows(self, parent: etree._Element) -> None:
-        for df in self.std.dataflows:
-            flow = self.maintainable(parent, "Dataflow", DATAFLOW, df.id)
-            self.texts(flow, "Name", df.names)
-            self.structure_ref(etree.SubElement(flow, _s("Structure")))
+    def write_agencyscheme(self, element: etree._Element, entry: Entry) -> None:
+        if self.kept(entry, entry.std.agency):
+            agency = etree.SubElement(element, self.s("Agency"), id=entry.std.agency)
+            self.texts(agency, "Name", AGENCY_NAMES)
 
-    def codelists(self, parent: etree._Element) -> None:
-        for cl in self.std.codelists:
-            element = self.maintainable(parent, "Codelist", CODELIST, cl.id)
-            self.texts(element, "Name", cl.names)
-            for code in cl.codes:
+    def write_dataflow(self, element: etree._Element, entry: Entry) -> None:
+        flow = entry.std.dataflow(entry.artefact_id)
+        self.reference(element, "Structure", DATA_STRUCTURE, flow.structure, entry.std.agency)
+
+    def write_codelist(self, element: etree._Element, entry: Entry) -> None:
+        for code in entry.std.codelist(entry.artefact_id).codes:
+            if self.kept(entry, code.id):
                 self.code(element, code)
 
     def code(self, parent: etree._Element, code: Code) -> None:
-        element = etree.SubElement(parent, _s("Code"), id=code.id)
+        element = etree.SubElement(parent, self.s("Code"), id=code.id)
         self.texts(element, "Name", code.names)
-        self.texts(element, "Description", code.descriptions)
+        if code.descriptions:
+            self.texts(element, "Description", code.descriptions)
 
-    def concepts(self, parent: etree._Element) -> None:
-        scheme = self.maintainable(parent, "ConceptScheme", CONCEPT_SCHEME, self.std.scheme_id)
-        self.texts(scheme, "Name", self.std.scheme_names)
-        for concept in self.std.concepts:
-            element = etree.SubElement(scheme, _s("Concept"), id=concept.id)
-            self.texts(element, "Name", concept.names)
+    def write_conceptscheme(self, element: etree._Element, entry: Entry) -> None:
+        for concept in entry.std.concepts:
+            if self.kept(entry, concept.id):
+                self.texts(
+                    etree.SubElement(element, self.s("Concept"), id=concept.id),
+                    "Name",
+                    concept.names,
+                )
 
-    def component(
-        self, parent: etree._Element, tag: str, component_id: str, **attrs: str
-    ) -> etree._Element:
-        """A DSD component: ConceptIdentity, then its coded or text representation."""
-        element = etree.SubElement(parent, _s(tag), id=component_id, **attrs)
-        self.ref(
-            etree.SubElement(element, _s("ConceptIdentity")),
-            id=component_id,
-            maintainableParentID=self.std.scheme_id,
-            maintainableParentVersion=self.version(CONCEPT_SCHEME, self.std.scheme_id),
-            agencyID=self.std.agency,
+    def concept_identity(self, parent: etree._Element, std: Standard, concept_id: str) -> None:
+        etree.SubElement(
+            etree.SubElement(parent, self.s("ConceptIdentity")),
+            "Ref",
+            id=concept_id,
+            maintainableParentID=std.scheme_id,
+            maintainableParentVersion=self.version(CONCEPT_SCHEME, std.scheme_id),
+            agencyID=std.agency,
             package="conceptscheme",
             **{"class": "Concept"},
         )
-        concept = self.std.concept(component_id)
-        representation = etree.SubElement(element, _s("LocalRepresentation"))
+
+    def component(
+        self, parent: etree._Element, std: Standard, tag: str, component_id: str, **attrs: str
+    ) -> etree._Element:
+        """A DSD component: ConceptIdentity, then its coded or text representation."""
+        element = etree.SubElement(parent, self.s(tag), id=component_id, **attrs)
+        self.concept_identity(element, std, component_id)
+        concept = std.concept(component_id)
+        representation = etree.SubElement(element, self.s("LocalRepresentation"))
         if concept.codelist:
-            self.codelist_ref(etree.SubElement(representation, _s("Enumeration")), concept.codelist)
+            self.reference(representation, "Enumeration", CODELIST, concept.codelist, std.agency)
         else:
-            etree.SubElement(representation, _s("TextFormat"), textType=concept.text or "String")
+            etree.SubElement(
+                representation, self.s("TextFormat"), textType=concept.text or "String"
+            )
         return element
 
-    def data_structure(self, parent: etree._Element) -> None:
-        dsd = self.maintainable(parent, "DataStructure", DATA_STRUCTURE, self.std.structure_id)
-        self.texts(dsd, "Name", self.std.structure_names)
-        components = etree.SubElement(dsd, _s("DataStructureComponents"))
-        dimensions = etree.SubElement(components, _s("DimensionList"), id="DimensionDescriptor")
+    def write_datastructure(self, element: etree._Element, entry: Entry) -> None:
+        std = entry.std
+        components = etree.SubElement(element, self.s("DataStructureComponents"))
+        dimensions = etree.SubElement(components, self.s("DimensionList"), id="DimensionDescriptor")
         for position, dimension in enumerate(DIMENSIONS, start=1):
-            self.component(dimensions, "Dimension", dimension, position=str(position))
+            self.component(dimensions, std, "Dimension", dimension, position=str(position))
         self.component(
-            dimensions, "TimeDimension", TIME_DIMENSION, position=str(len(DIMENSIONS) + 1)
+            dimensions, std, "TimeDimension", TIME_DIMENSION, position=str(len(DIMENSIONS) + 1)
         )
-        attributes = etree.SubElement(components, _s("AttributeList"), id="AttributeDescriptor")
+        attributes = etree.SubElement(components, self.s("AttributeList"), id="AttributeDescriptor")
         for attribute in (*SERIES_ATTRIBUTES, *OBS_ATTRIBUTES):
-            status = "Mandatory" if attribute in MANDATORY_ATTRIBUTES else "Conditional"
-            element = self.component(attributes, "Attribute", attribute, assignmentStatus=status)
-            relationship = etree.SubElement(element, _s("AttributeRelationship"))
-            if attribute in SERIES_ATTRIBUTES:
-                for dimension in DIMENSIONS:
-                    self.ref(etree.SubElement(relationship, _s("Dimension")), id=dimension)
-            else:
-                self.ref(etree.SubElement(relationship, _s("PrimaryMeasure")), id=MEASURE)
-        measures = etree.SubElement(components, _s("MeasureList"), id="MeasureDescriptor")
-        self.component(measures, "PrimaryMeasure", MEASURE)
+            self.attribute(attributes, std, attribute)
+        self.measure(
+            etree.SubElement(components, self.s("MeasureList"), id="MeasureDescriptor"), std
+        )
 
-    def constraints(self, parent: etree._Element) -> None:
-        """One allowed-content constraint per dataflow: the indicators it carries."""
-        for df in self.std.dataflows:
-            constraint_id = f"CR_{df.id.removeprefix('DF_')}"
-            element = self.maintainable(parent, "ContentConstraint", CONSTRAINT_KIND, constraint_id)
-            element.set("type", "Allowed")
-            self.texts(
-                element,
-                "Name",
-                {
-                    lang: f"{prefix} {df.names.get(lang, df.id)}"
-                    for lang, prefix in (
-                        ("es", "Indicadores de"),
-                        ("en", "Indicators of"),
-                        ("fr", "Indicateurs de"),
-                    )
-                },
+    def attribute(self, parent: etree._Element, std: Standard, attribute: str) -> None:
+        """Series attributes relate to every dimension, observation ones to the measure."""
+        status = "Mandatory" if attribute in MANDATORY_ATTRIBUTES else "Conditional"
+        element = self.component(parent, std, "Attribute", attribute, assignmentStatus=status)
+        relationship = etree.SubElement(element, self.s("AttributeRelationship"))
+        if attribute in SERIES_ATTRIBUTES:
+            for dimension in DIMENSIONS:
+                etree.SubElement(
+                    etree.SubElement(relationship, self.s("Dimension")), "Ref", id=dimension
+                )
+        else:
+            etree.SubElement(
+                etree.SubElement(relationship, self.s("PrimaryMeasure")), "Ref", id=MEASURE
             )
-            attachment = etree.SubElement(element, _s("ConstraintAttachment"))
-            self.ref(
-                etree.SubElement(attachment, _s("Dataflow")),
-                id=df.id,
-                agencyID=self.std.agency,
-                version=self.version(DATAFLOW, df.id),
-                package="datastructure",
-                **{"class": "Dataflow"},
-            )
-            region = etree.SubElement(element, _s("CubeRegion"), include="true")
-            key = etree.SubElement(region, _c("KeyValue"), id="INDICATOR")
-            for indicator in self.std.indicators_of(df.id):
-                etree.SubElement(key, _c("Value")).text = indicator.id
+
+    def measure(self, parent: etree._Element, std: Standard) -> None:
+        self.component(parent, std, "PrimaryMeasure", MEASURE)
+
+    def write_contentconstraint(self, element: etree._Element, entry: Entry) -> None:
+        """An allowed-content constraint: the indicators its dataflow carries."""
+        std = entry.std
+        dataflow = constraint_dataflow(std, entry.artefact_id) or ""
+        attachment = etree.SubElement(element, self.s("ConstraintAttachment"))
+        self.reference(attachment, "Dataflow", DATAFLOW, dataflow, std.agency)
+        region = etree.SubElement(element, self.s("CubeRegion"), include="true")
+        key = etree.SubElement(region, self.c("KeyValue"), id="INDICATOR")
+        for indicator in std.indicators_of(dataflow):
+            etree.SubElement(key, self.c("Value")).text = indicator.id
+
+
+def entries_of(std: Standard, versions: Mapping[Key, str] | None = None) -> list[Entry]:
+    """Every structure of the standard, at the given versions (1.0, not final, without)."""
+    final = bool(versions)
+
+    def entry(resource: str, artefact_id: str) -> Entry:
+        writer = StructureWriter(versions or {})
+        return Entry(resource, artefact_id, writer.version(resource, artefact_id), std, final)
+
+    return [
+        Entry(AGENCY_SCHEME, AGENCY_SCHEME_ID, AGENCY_SCHEME_VERSION, std, final=False),
+        *(entry(DATAFLOW, df.id) for df in std.dataflows),
+        *(entry(CODELIST, cl.id) for cl in std.codelists),
+        entry(CONCEPT_SCHEME, std.scheme_id),
+        entry(DATA_STRUCTURE, std.structure_id),
+        *(
+            entry(CONTENT_CONSTRAINT, constraint_id(df.id))
+            for df in std.dataflows
+            if std.indicators_of(df.id)
+        ),
+    ]
+
+
+def write_structures(
+    entries: Sequence[Entry],
+    versions: Mapping[Key, str],
+    *,
+    prepared: dt.datetime | None = None,
+    languages: Sequence[str] = LANGUAGES,
+    writer: type[StructureWriter] = StructureWriter,
+) -> bytes:
+    """A Structure message holding `entries` (UTF-8 bytes); references point at `versions`."""
+    prepared = prepared or dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    root = writer(versions, languages).build(entries, prepared)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def write_structure_message(
@@ -253,9 +401,7 @@ def write_structure_message(
     `versions` maps (kind, id) to the version to announce (the database's latest); artefacts
     not in it, or all when it is None, are written as "1.0".
     """
-    prepared = prepared or dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-    root = _Writer(std, versions).build(prepared)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return write_structures(entries_of(std, versions), versions or {}, prepared=prepared)
 
 
 def export_structures(path: Path | str) -> Path:
