@@ -124,6 +124,7 @@ STATICFILES_DIRS = [
         ("vega-embed", "vega-embed/build"),
         ("world-atlas", "world-atlas"),
         ("htmx", "htmx.org/dist"),
+        ("swagger-ui", "swagger-ui-dist"),
     ]
     if (NODE_MODULES / path).is_dir()
 ]

@@ -4,9 +4,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from primi.api.service import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("rest/", include("primi.sdmx.urls")),
+    path("api/", api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

@@ -1,0 +1,49 @@
+"""The JSON API: one NinjaAPI mounted at /api/, its operations, errors and offline docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router
+
+from primi.api import countries, dataflows, indicators, observations, series
+from primi.api.docs import OfflineSwagger
+from primi.api.errors import install_error_handlers, not_found
+
+DESCRIPTION = """Published regional migration statistics for the portal and for scripts.
+
+Only published data is served: never drafts, never releases not yet due, never cells withheld
+by disclosure control (CONF_STATUS C or D). Every value carries its provenance (revision,
+submission, provider, file, row, publication instant). Names come in the language of the
+`lang` parameter (es, en, fr), else of the Accept-Language header, else Spanish. Errors are
+JSON with the message in Spanish and English: 400 for a malformed or out-of-range parameter,
+404 for an unknown code or resource. Bulk data in SDMX formats is under /rest/.
+
+Estadísticas regionales de migración publicadas, para el portal y para programas. Solo datos
+publicados, cada valor con su procedencia; errores en español e inglés."""
+
+api = NinjaAPI(
+    title="PRIMI JSON API",
+    version="1.0",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    docs=OfflineSwagger(),
+)
+install_error_handlers(api)
+for module in (dataflows, series, observations, countries, indicators):
+    api.add_router("", module.router)
+
+unknown = Router()
+
+
+@unknown.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def unknown_path(request: HttpRequest, rest: str) -> None:
+    """Any other path under /api/ is a JSON 404, like the API's own refusals."""
+    raise not_found(
+        f"No such resource in the API: {request.path}. The list is at /api/docs.",
+        f"No existe ese recurso en la API: {request.path}. La lista está en /api/docs.",
+    )
+
+
+api.add_router("", unknown)

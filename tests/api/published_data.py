@@ -1,0 +1,87 @@
+"""What the API tests load: demo series for three countries and Belize's hand-written files.
+
+Belize's files exercise what the API must hide or trace: a resubmission that revises values, a
+cell withheld from the start (C), a cell whose current revision is suppressed (D), a draft and
+an embargoed release (each with a series of its own) that must never show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from primi.demo.generator import generate
+
+DEMO_COUNTRIES = ("GTM", "HND", "MEX")
+DEMO_LAST_YEAR = 2017
+BLZ_ENTRY = "M.BLZ.ENTRY._T._T._T._T"
+BLZ_EXIT = "M.BLZ.EXIT._T._T._T._T"
+DRAFT_ONLY = "M.BLZ.ENTRY.GTM._T._T._T"
+EMBARGOED_ONLY = "M.BLZ.ENTRY.MEX._T._T._T"
+HIDDEN_VALUES = {999_999.0, 555.0, 777_777.0}  # only in the draft and the embargoed release
+HEADER = (
+    "DATAFLOW,FREQ,REF_AREA,INDICATOR,COUNTERPART_AREA,SEX,AGE,POP_GROUP,TIME_PERIOD,"
+    "OBS_VALUE,UNIT_MEASURE,COUNTING_BASIS,OBS_STATUS,CONF_STATUS"
+)
+
+
+@dataclass
+class Published:
+    """What the module's store holds, as the tests need to know it."""
+
+    demo_frames: dict[str, pa.Table]
+    files: dict[str, Path] = field(default_factory=dict)
+    submissions: dict[str, int] = field(default_factory=dict)
+
+
+def months(first: int, last: int) -> list[str]:
+    return [f"{y}-{m:02d}" for y in range(first, last + 1) for m in range(1, 13)]
+
+
+def blz_value(period: str, revision: int = 1) -> float:
+    """Belize's entries in a month: distinct per month and per revision, easy to recompute."""
+    year, month = int(period[:4]), int(period[5:])
+    return float(1000 * (year - 2010) + 10 * month + (revision - 1) * 5)
+
+
+def _line(key: str, period: str, value: float | str, conf: str = "F", status: str = "A") -> str:
+    unit = "EV,EVENTS"
+    return f"PRIMI:DF_FLOWS(1.0),{key.replace('.', ',')},{period},{value},{unit},{status},{conf}"
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def belize_files(folder: Path) -> dict[str, Path]:
+    """The four Belize files: first release, revision, draft, embargoed release."""
+    first = [_line(BLZ_ENTRY, p, blz_value(p)) for p in months(2015, 2017) if p != "2017-05"]
+    first.append(_line(BLZ_ENTRY, "2017-05", blz_value("2017-05"), conf="C"))
+    first += [_line(BLZ_EXIT, p, 7.0) for p in months(2016, 2016)]
+    revised = [_line(BLZ_ENTRY, p, blz_value(p, 2)) for p in ("2016-03", "2016-04")]
+    revised.append(_line(BLZ_EXIT, "2016-06", 8.0, conf="D"))
+    draft = [_line(BLZ_ENTRY, "2016-03", 999_999.0)]
+    draft += [_line(BLZ_ENTRY, p, 555.0) for p in months(2018, 2018)]
+    draft += [_line(DRAFT_ONLY, p, 555.0) for p in months(2016, 2016)]
+    embargoed = [_line(BLZ_ENTRY, "2016-05", 777_777.0), _line(BLZ_EXIT, "2016-01", 777_777.0)]
+    embargoed += [_line(EMBARGOED_ONLY, p, 777_777.0) for p in months(2016, 2016)]
+    return {
+        "first": _write(folder / "blz_first.csv", first),
+        "revised": _write(folder / "blz_revised.csv", revised),
+        "draft": _write(folder / "blz_draft.csv", draft),
+        "embargoed": _write(folder / "blz_embargoed.csv", embargoed),
+    }
+
+
+def demo_frames() -> dict[str, pa.Table]:
+    """The demo generator's frames cut to three countries (all of their dataflows)."""
+    frames = {}
+    for flow, table in generate(last_year=DEMO_LAST_YEAR):
+        mine = table.filter(pc.is_in(table.column("REF_AREA"), pa.array(DEMO_COUNTRIES)))
+        if mine.num_rows:
+            frames[flow] = mine
+    return frames
