@@ -20,7 +20,6 @@ from primi.standard.structure_message import (
     URN_CLASSES,
     Entry,
     StructureWriter,
-    constraint_dataflow,
 )
 
 
@@ -87,12 +86,5 @@ class StructureWriter30(StructureWriter):
     def measure(self, parent: etree._Element, std: Standard) -> None:
         self.component(parent, std, "Measure", MEASURE)
 
-    def write_contentconstraint(self, element: etree._Element, entry: Entry) -> None:
-        std = entry.std
-        dataflow = constraint_dataflow(std, entry.artefact_id) or ""
-        attachment = etree.SubElement(element, self.s("ConstraintAttachment"))
-        self.reference(attachment, "Dataflow", DATAFLOW, dataflow, std.agency)
-        region = etree.SubElement(element, self.s("CubeRegion"), include="true")
-        key = etree.SubElement(region, self.s("KeyValue"), id="INDICATOR")
-        for indicator in std.indicators_of(dataflow):
-            etree.SubElement(key, self.s("Value")).text = indicator.id
+    def region_tag(self, tag: str) -> str:
+        return self.s(tag)

@@ -9,8 +9,9 @@ items). Syntax errors are 400, known but unsupported options 501.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from primi.sdmx.errors import SdmxError
@@ -157,7 +158,6 @@ ALL_VERSIONS = VersionPattern(latest=False)
 class StructureQuery:
     """A structure query, whichever syntax it came in. None in a position means any."""
 
-    type_name: str
     resources: tuple[str, ...]
     agencies: frozenset[str] | None
     ids: frozenset[str] | None
@@ -166,25 +166,26 @@ class StructureQuery:
     detail: str
     relations: frozenset[str]
     reference_types: frozenset[str]
-    api: str
     path: str
+
+
+@dataclass(frozen=True)
+class _Syntax:
+    """What differs between the 1.5 and 2.x paths."""
+
+    separator: str
+    any_word: str
+    latest_word: str
+    types: frozenset[str]
+    details: frozenset[str]
+    relations: frozenset[str]
+    version: Callable[[str], VersionPattern]
+    reference_lists: bool  # 2.x takes references=children,parents; 1.5 one value
 
 
 def parse_v1(type_name: str, rest: str, params: Mapping[str, str]) -> StructureQuery:
     """`/rest/{type}/{rest}` with its query string (SDMX-REST 1.5)."""
-    agency, artefact_id, version, item = _positions(type_name, rest, V1_TYPES, "all", "latest")
-    return StructureQuery(
-        type_name=type_name,
-        resources=_offered(type_name),
-        agencies=_values(agency, "+", "all", _AGENCY, "agencyID"),
-        ids=_values(artefact_id, "+", "all", _ID, "resourceID"),
-        versions=tuple(_v1_version(v) for v in version.split("+")),
-        items=_items(type_name, item, "+", "all"),
-        detail=_detail(params, V1_DETAILS),
-        **_references(params, V1_RELATIONS, V1_TYPES, multiple=False),
-        api="1.5",
-        path=f"{type_name}/{rest}".rstrip("/"),
-    )
+    return _parse(type_name, rest, params, _V1)
 
 
 def parse_v2(rest: str, params: Mapping[str, str]) -> StructureQuery:
@@ -195,18 +196,21 @@ def parse_v2(rest: str, params: Mapping[str, str]) -> StructureQuery:
             f"'{type_name}' is not an SDMX structure type",
             f"'{type_name}' no es un tipo de estructura SDMX",
         )
-    agency, artefact_id, version, item = _positions(type_name, rest, V2_TYPES, "*", "~")
+    return _parse(type_name, rest, params, _V2)
+
+
+def _parse(type_name: str, rest: str, params: Mapping[str, str], syntax: _Syntax) -> StructureQuery:
+    agency, artefact_id, version, item = _positions(type_name, rest, syntax)
+    values = functools.partial(_values, separator=syntax.separator, any_word=syntax.any_word)
     return StructureQuery(
-        type_name=type_name,
         resources=_offered(type_name),
-        agencies=_values(agency, ",", "*", _AGENCY, "agencyID"),
-        ids=_values(artefact_id, ",", "*", _ID, "resourceID"),
-        versions=tuple(_v2_version(v) for v in version.split(",")),
-        items=_items(type_name, item, ",", "*"),
-        detail=_detail(params, V2_DETAILS),
-        **_references(params, V2_RELATIONS, V2_TYPES, multiple=True),
-        api="2",
-        path=f"structure/{type_name}/{rest}".rstrip("/"),
+        agencies=values(agency, pattern=_AGENCY, position="agencyID"),
+        ids=values(artefact_id, pattern=_ID, position="resourceID"),
+        versions=tuple(syntax.version(v) for v in version.split(syntax.separator)),
+        items=_items(type_name, values(item, pattern=_ITEM, position="itemID")),
+        detail=_detail(params, syntax.details),
+        **_references(params, syntax),
+        path=f"{type_name}/{rest}".rstrip("/"),
     )
 
 
@@ -222,9 +226,7 @@ def _bad(message_en: str, message_es: str) -> SdmxError:
     return SdmxError(400, f"Bad structure query: {message_en}.", f"Consulta errónea: {message_es}.")
 
 
-def _positions(
-    type_name: str, rest: str, types: frozenset[str], any_word: str, latest_word: str
-) -> tuple[str, str, str, str]:
+def _positions(type_name: str, rest: str, syntax: _Syntax) -> tuple[str, str, str, str]:
     parts = rest.split("/") if rest else []
     if parts and parts[-1] == "":
         parts.pop()  # a trailing slash
@@ -235,7 +237,7 @@ def _positions(
         )
     if "" in parts:
         raise _bad(f"an empty position in '{rest}'", f"una posición vacía en '{rest}'")
-    defaults = [any_word, any_word, latest_word, any_word]
+    defaults = [syntax.any_word, syntax.any_word, syntax.latest_word, syntax.any_word]
     agency, artefact_id, version, item = parts + defaults[len(parts) :]
     return agency, artefact_id, version, item
 
@@ -250,7 +252,7 @@ def _offered(type_name: str) -> tuple[str, ...]:
 
 
 def _values(
-    text: str, separator: str, any_word: str, pattern: re.Pattern[str], position: str
+    text: str, *, separator: str, any_word: str, pattern: re.Pattern[str], position: str
 ) -> frozenset[str] | None:
     values = text.split(separator)
     if any_word in values:
@@ -264,8 +266,7 @@ def _values(
     return frozenset(values)
 
 
-def _items(type_name: str, text: str, separator: str, any_word: str) -> frozenset[str] | None:
-    items = _values(text, separator, any_word, _ITEM, "itemID")
+def _items(type_name: str, items: frozenset[str] | None) -> frozenset[str] | None:
     if items is not None and not set(_offered(type_name)) <= ITEM_SCHEMES:
         raise _bad(
             f"itemID is only for item schemes (codelist, conceptscheme...), not '{type_name}'",
@@ -339,23 +340,24 @@ def _detail(params: Mapping[str, str], known: frozenset[str]) -> str:
     return detail
 
 
-def _references(
-    params: Mapping[str, str], relations: frozenset[str], types: frozenset[str], *, multiple: bool
-) -> dict[str, frozenset[str]]:
+def _references(params: Mapping[str, str], syntax: _Syntax) -> dict[str, frozenset[str]]:
     text = params.get("references", "none")
-    words = text.split(",") if multiple else [text]
+    words = text.split(",") if syntax.reference_lists else [text]
+    known = ", ".join(sorted(syntax.relations))
     asked_relations, asked_types = set(), set()
     for word in words:
-        if word in relations:
+        if word in syntax.relations:
             asked_relations.add(word)
-        elif word in types:
+        elif word in syntax.types:
             asked_types.update(OFFERED.get(word, ()))
         else:
             raise _bad(
-                f"references '{word}' is neither one of {', '.join(sorted(relations))} nor a "
-                "structure type",
-                f"references '{word}' no es uno de {', '.join(sorted(relations))} ni un tipo "
-                "de estructura",
+                f"references '{word}' is neither one of {known} nor a structure type",
+                f"references '{word}' no es uno de {known} ni un tipo de estructura",
             )
     asked_relations.discard("none")
     return {"relations": frozenset(asked_relations), "reference_types": frozenset(asked_types)}
+
+
+_V1 = _Syntax("+", "all", "latest", V1_TYPES, V1_DETAILS, V1_RELATIONS, _v1_version, False)
+_V2 = _Syntax(",", "*", "~", V2_TYPES, V2_DETAILS, V2_RELATIONS, _v2_version, True)

@@ -17,6 +17,7 @@ from primi.sdmx.errors import not_found
 from primi.sdmx.http import Freshness
 from primi.sdmx.structure_catalogue import StructureCatalogue, Version
 from primi.sdmx.structure_query import ALL_STUBS, FULL, StructureQuery
+from primi.standard.artefacts import CODELIST, CONCEPT_SCHEME
 from primi.standard.structure_message import ITEM_SCHEMES, RESOURCES, Entry, references_of
 
 
@@ -121,9 +122,9 @@ def _has_items(
     if items is None or version.resource not in ITEM_SCHEMES:
         return True
     std = catalogue.standard(version)
-    if version.resource == "codelist":
+    if version.resource == CODELIST:
         present = set(std.codelist(version.artefact_id).ids())
-    elif version.resource == "conceptscheme":
+    elif version.resource == CONCEPT_SCHEME:
         present = {c.id for c in std.concepts}
     else:
         present = {std.agency}

@@ -350,9 +350,13 @@ class StructureWriter:
         attachment = etree.SubElement(element, self.s("ConstraintAttachment"))
         self.reference(attachment, "Dataflow", DATAFLOW, dataflow, std.agency)
         region = etree.SubElement(element, self.s("CubeRegion"), include="true")
-        key = etree.SubElement(region, self.c("KeyValue"), id="INDICATOR")
+        key = etree.SubElement(region, self.region_tag("KeyValue"), id="INDICATOR")
         for indicator in std.indicators_of(dataflow):
-            etree.SubElement(key, self.c("Value")).text = indicator.id
+            etree.SubElement(key, self.region_tag("Value")).text = indicator.id
+
+    def region_tag(self, tag: str) -> str:
+        """A cube region's KeyValue and Value are common elements in 2.1."""
+        return self.c(tag)
 
 
 def entries_of(std: Standard, versions: Mapping[Key, str] | None = None) -> list[Entry]:
