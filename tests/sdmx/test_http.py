@@ -216,6 +216,7 @@ def test_sdmx_view_answers_errors_and_crashes_in_sdmx_ml():
     factory = RequestFactory()
     refused = refusing(factory.get("/rest/data/x"))
     assert refused.status_code == 413 and b"Demasiadas observaciones" in refused.content
+    assert refused["Content-Language"] == "en, es"
     crashed = crashing(factory.get("/rest/data/x"))
     assert crashed.status_code == 500 and crashed["Content-Type"].startswith("application/xml")
     assert b"secret internals" not in crashed.content and b"Internal error" in crashed.content

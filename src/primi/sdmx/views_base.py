@@ -34,28 +34,38 @@ def sdmx_view(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if request.method not in READ_METHODS:
-            response = SdmxError(
-                405,
-                f"Method {request.method} is not allowed here: this service only reads "
-                "(GET, HEAD, OPTIONS).",
-                f"Método {request.method} no permitido: este servicio solo lee "
-                "(GET, HEAD, OPTIONS).",
-            ).response()
+            response = _error_response(
+                SdmxError(
+                    405,
+                    f"Method {request.method} is not allowed here: this service only reads "
+                    "(GET, HEAD, OPTIONS).",
+                    f"Método {request.method} no permitido: este servicio solo lee "
+                    "(GET, HEAD, OPTIONS).",
+                )
+            )
             response["Allow"] = ALLOW
             return response
         try:
             return view(request, *args, **kwargs)
         except SdmxError as err:
-            return err.response()
+            return _error_response(err)
         except Exception:
             log.exception("SDMX view %s failed on %s", view.__name__, request.get_full_path())
-            return SdmxError(
-                500,
-                "Internal error of the service; it has been logged.",
-                "Error interno del servicio; quedó registrado.",
-            ).response()
+            return _error_response(
+                SdmxError(
+                    500,
+                    "Internal error of the service; it has been logged.",
+                    "Error interno del servicio; quedó registrado.",
+                )
+            )
 
     return csrf_exempt(wrapper)
+
+
+def _error_response(err: SdmxError) -> HttpResponse:
+    response = err.response()
+    response["Content-Language"] = "en, es"  # the message carries both
+    return response
 
 
 @sdmx_view
