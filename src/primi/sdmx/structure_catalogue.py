@@ -74,18 +74,17 @@ class StructureCatalogue:
         versions = [self._stored(r) for r in rows if r.kind in STORED_RESOURCES]
         if self._latest_contents:
             versions += self._constraints([r for r in rows if r.kind == INDICATOR_SET])
-            versions.append(
-                Version(
-                    AGENCY_SCHEME,
-                    AGENCY_SCHEME_ID,
-                    AGENCY_SCHEME_VERSION,
-                    1,
-                    0,
-                    "fixed",
-                    None,
-                    None,
-                )
+            fixed = Version(
+                AGENCY_SCHEME,
+                AGENCY_SCHEME_ID,
+                AGENCY_SCHEME_VERSION,
+                major=1,
+                minor=0,
+                content_hash=AGENCY_SCHEME_VERSION,
+                created_at=None,
+                source=None,
             )
+            versions.append(fixed)
         self.versions: dict[tuple[str, str], list[Version]] = {}
         for v in sorted(versions, key=lambda v: (v.resource, v.artefact_id, v.major, v.minor)):
             self.versions.setdefault(v.key, []).append(v)
@@ -135,9 +134,6 @@ class StructureCatalogue:
     def latest(self, resource: str, artefact_id: str) -> Version | None:
         found = self.versions.get((resource, artefact_id))
         return found[-1] if found else None
-
-    def of_resource(self, resource: str) -> list[Version]:
-        return [v for key, vs in self.versions.items() if key[0] == resource for v in vs]
 
     @functools.cached_property
     def latest_standard(self) -> Standard:

@@ -68,20 +68,19 @@ class Selection:
         entries = self.entries(catalogue, lambda _: "")
         written = [*self.matched, *self.referenced]
         pointed = {
-            catalogue.latest(*key)
+            found
             for version, entry in zip(written, entries, strict=True)
             if not entry.stub
             for key in references_of(version.resource, version.artefact_id, entry.std)
+            if (found := catalogue.latest(*key)) is not None
         }
-        pointed.discard(None)
-        considered = [*written, *pointed]
-        instants = [v.created_at for v in considered if v is not None and v.created_at]
+        instants = [v.created_at for v in (*written, *pointed) if v.created_at is not None]
         modified: dt.datetime | None = max(instants) if instants else None
         signature = sorted(
             (v.resource, v.artefact_id, v.version, v.content_hash, e.stub)
             for v, e in zip(written, entries, strict=True)
         )
-        pointers = sorted((v.resource, v.artefact_id, v.version) for v in pointed if v)
+        pointers = sorted((v.resource, v.artefact_id, v.version) for v in pointed)
         return Freshness.of(modified, signature, pointers, sorted(self.query.items or ()), *parts)
 
 
