@@ -346,14 +346,3 @@ def test_no_stored_standard_is_a_404_that_says_why(client):
     response = client.get("/rest/dataflow")
     assert response.status_code == 404
     assert b"primi standard export" in response.content
-
-
-def test_old_dataflow_references_write_the_newest_structure(get):
-    """Answers point at the newest stored versions, which the catalogue lists per artefact."""
-    doc = get("/rest/dataflow/PRIMI/DF_FLOWS/1.0")
-    ref = doc.find(".//{*}Dataflow/{*}Structure/Ref")
-    assert (ref.get("id"), ref.get("version"), ref.get("class")) == (
-        "DSD_MIGR",
-        "1.0",
-        "DataStructure",
-    )
