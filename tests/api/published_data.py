@@ -85,3 +85,35 @@ def demo_frames() -> dict[str, pa.Table]:
         if mine.num_rows:
             frames[flow] = mine
     return frames
+
+
+def demo_year_totals(frames: dict[str, pa.Table], ref_area: str) -> dict[str, dict[str, float]]:
+    """Year figures of one demo country's headline series, by indicator and year, computed
+    from the generated frames with pyarrow: the annual value, or a complete year of counts."""
+    totals: dict[str, dict[str, float]] = {}
+    for table in frames.values():
+        mask = pc.and_(
+            pc.equal(table.column("REF_AREA"), ref_area),
+            pc.is_in(table.column("COUNTERPART_AREA"), pa.array(["_T", "_Z"])),
+        )
+        for dim in ("SEX", "AGE", "POP_GROUP"):
+            mask = pc.and_(mask, pc.equal(table.column(dim), "_T"))
+        rows = table.filter(mask)
+        years = pc.utf8_slice_codeunits(rows.column("TIME_PERIOD"), 0, 4)
+        rows = rows.append_column("YEAR", years)
+        grouped = rows.group_by(["INDICATOR", "FREQ", "UNIT_MEASURE", "YEAR"]).aggregate(
+            [("OBS_VALUE", "sum"), ("OBS_VALUE", "count")]
+        )
+        for row in grouped.to_pylist():
+            needed = {"A": 1, "Q": 4, "M": 12}[row["FREQ"]]
+            summable = row["UNIT_MEASURE"] in ("EV", "PS", "USD")
+            if row["OBS_VALUE_count"] == needed and (needed == 1 or summable):
+                by_year = totals.setdefault(row["INDICATOR"], {})
+                by_year[row["YEAR"]] = row["OBS_VALUE_sum"]
+    return totals
+
+
+def blz_entry_total(year: int) -> float:
+    """Belize's published entries in a year: the revision of March and April counts."""
+    revised = {f"{year}-03", f"{year}-04"} if year == 2016 else set()
+    return sum(blz_value(p, 2 if p in revised else 1) for p in months(year, year))

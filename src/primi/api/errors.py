@@ -60,6 +60,13 @@ def not_found(what_en: str, what_es: str) -> ApiError:
     return ApiError(404, what_en, what_es)
 
 
+def no_such_resource(request: HttpRequest) -> ApiError:
+    return not_found(
+        f"No such resource in the API: {request.path}. The list is at /api/docs.",
+        f"No existe ese recurso en la API: {request.path}. La lista está en /api/docs.",
+    )
+
+
 def payload(request: HttpRequest, message_en: str, message_es: str) -> dict[str, str]:
     lang = chosen_language(request, request.GET.get("lang"))
     detail = message_es if lang == "es" else message_en
@@ -123,12 +130,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def missing(request: HttpRequest, exc: Http404) -> HttpResponse:
-        body = payload(
-            request,
-            f"No such resource in the API: {request.path}. The list is at /api/docs.",
-            f"No existe ese recurso en la API: {request.path}. La lista está en /api/docs.",
-        )
-        return api.create_response(request, body, status=404)
+        return refused(request, no_such_resource(request))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -37,17 +37,21 @@ AS_OF_HELP = (
 )
 
 
+# OpenAPI examples as `example`: ninja 1.7 copies a JSON Schema `examples` list onto the
+# parameter, where OpenAPI wants a map, and the document would no longer be valid.
 def codes_field(what: str, example: str) -> object:
     return Field(
         None,
         pattern=CODES,
         description=f"{what}: one code or several, comma-separated.",
-        examples=[example],
+        json_schema_extra={"example": example},
     )
 
 
 def period_field(description: str, example: str = "2016") -> object:
-    return Field(None, pattern=PERIOD, description=description, examples=[example])
+    return Field(
+        None, pattern=PERIOD, description=description, json_schema_extra={"example": example}
+    )
 
 
 class Language(Schema):

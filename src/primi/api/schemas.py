@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import field_serializer
 
 
 class ErrorOut(Schema):
@@ -97,7 +98,13 @@ class Provenance(Schema):
     provider: str
     file_name: str
     source_row: int = Field(description="1-based row of the value in the submitted file.")
-    published_at: dt.datetime
+    published_at: dt.datetime = Field(
+        description="To the microsecond, so that it can be passed back as `as_of`."
+    )
+
+    @field_serializer("published_at")
+    def _full_precision(self, value: dt.datetime) -> str:
+        return value.isoformat()
 
 
 class ObservationOut(Schema):

@@ -7,7 +7,7 @@ from ninja import NinjaAPI, Router
 
 from primi.api import countries, dataflows, indicators, observations, series
 from primi.api.docs import OfflineSwagger
-from primi.api.errors import install_error_handlers, not_found
+from primi.api.errors import install_error_handlers, no_such_resource
 
 DESCRIPTION = """Published regional migration statistics for the portal and for scripts.
 
@@ -33,17 +33,19 @@ for module in (dataflows, series, observations, countries, indicators):
     api.add_router("", module.router)
 
 unknown = Router()
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
-@unknown.api_operation(
-    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
-)
+@unknown.api_operation(ALL_METHODS, "/", include_in_schema=False)
+def api_root(request: HttpRequest) -> None:
+    """/api/ itself lists nothing: the operations are in /api/docs."""
+    raise no_such_resource(request)
+
+
+@unknown.api_operation(ALL_METHODS, "/{path:rest}", include_in_schema=False)
 def unknown_path(request: HttpRequest, rest: str) -> None:
     """Any other path under /api/ is a JSON 404, like the API's own refusals."""
-    raise not_found(
-        f"No such resource in the API: {request.path}. The list is at /api/docs.",
-        f"No existe ese recurso en la API: {request.path}. La lista está en /api/docs.",
-    )
+    raise no_such_resource(request)
 
 
 api.add_router("", unknown)
