@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser.conftest import browser_type_launch_args  # noqa: F401  (Debian's Chromium)
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from published_data import Published, belize_files, demo_frames
