@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import sdmx
+import sdmx.reader.xml.v30  # noqa: F401 - see below
 from pysdmx.api.qb import (
     ApiVersion,
     RestService,
@@ -26,6 +27,10 @@ from primi.standard.frame import DIMENSIONS, TIME_DIMENSION
 from primi.standard.versions import sync_standard
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# sdmx1 2.28 copies its 2.1 parser table when sdmx.reader.xml.v30 is first imported; reading a
+# structure-specific 2.1 data message first adds its dataset namespace to that table and the
+# later import fails (ValueError in ns_prefix). Importing it at collection avoids the order trap.
 
 
 @pytest.fixture
