@@ -94,6 +94,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
+    from primi.standard.versions import sync_standard
+
+    sync_standard()  # /rest serves the stored versions: the shipped standard must be among them
     _serve(args.port)
     return EXIT_OK
 
