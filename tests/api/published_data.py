@@ -7,6 +7,7 @@ an embargoed release (each with a series of its own) that must never show.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,8 +78,10 @@ def belize_files(folder: Path) -> dict[str, Path]:
     }
 
 
+@functools.cache
 def demo_frames() -> dict[str, pa.Table]:
-    """The demo generator's frames cut to three countries (all of their dataflows)."""
+    """The demo generator's frames cut to three countries (all of their dataflows); generated
+    once per session, loaded by each module."""
     frames = {}
     for flow, table in generate(last_year=DEMO_LAST_YEAR):
         mine = table.filter(pc.is_in(table.column("REF_AREA"), pa.array(DEMO_COUNTRIES)))

@@ -1,10 +1,11 @@
-"""Disclosure control: which cells never leave the platform in public output.
+"""Disclosure control in public output: a withheld cell never leaves the platform.
 
 STANDARD.md's `CONF_STATUS` marks a cell `C` (confidential) or `D` (suppressed for disclosure
-control); such a cell is kept in the store with its revisions but no public reader shows it.
+control); such a cell is kept in the store with its revisions, but the JSON API leaves it out.
+The codes are the store's (`queries.WITHHELD_CONF_STATUS`), the same the SDMX service reads.
 """
 
-WITHHELD_CONF_STATUS: tuple[str, ...] = ("C", "D")
+from primi.store.queries import WITHHELD_CONF_STATUS
 
 
 def is_withheld(conf_status: str | None) -> bool:

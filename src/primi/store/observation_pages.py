@@ -2,7 +2,8 @@
 
 The values are exactly those of `queries.current_values` (same current-revision rule, same
 filters, embargoes hold) less the cells disclosure control withholds; the database counts and
-slices them, so a page of a large dataflow costs one ranked query, not a list of every value.
+slices them, so a page of a large dataflow costs two ranked queries (one when the whole answer
+fits on the first page), not a list of every value in Python.
 Pages follow (series key, period) order; a cursor is the last (series key, period) served.
 """
 
@@ -13,9 +14,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from primi.store.disclosure import WITHHELD_CONF_STATUS
 from primi.store.keys import KeyPattern
-from primi.store.queries import Revision, _current_sql, _revisions
+from primi.store.queries import WITHHELD_CONF_STATUS, Revision, _current_sql, _revisions
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,6 @@ def current_values_page(
     base = f"FROM ({current}) cur WHERE {shown}"
     base_params = [*params, *WITHHELD_CONF_STATUS]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {base}", base_params)
-        total = cursor.fetchone()[0]
         page_sql, page_params = f"SELECT * {base}", list(base_params)
         if after is not None:
             page_sql += " AND (series_key > %s OR (series_key = %s AND time_period > %s))"
@@ -56,4 +54,9 @@ def current_values_page(
         page_sql += " ORDER BY series_key, time_period LIMIT %s OFFSET %s"
         cursor.execute(page_sql, [*page_params, limit + 1, offset])
         rows = cursor.fetchall()
+        if after is None and offset == 0 and len(rows) <= limit:
+            total = len(rows)  # the whole answer is on this page: no second pass to count it
+        else:
+            cursor.execute(f"SELECT COUNT(*) {base}", base_params)
+            total = cursor.fetchone()[0]
     return ValuesPage(total=total, revisions=_revisions(rows[:limit]), more=len(rows) > limit)
