@@ -368,7 +368,7 @@ class Availability:
 
 
 def public_observation_batches(
-    selection: Selection, order: tuple[str, ...] | None = None, size: int = 20_000
+    selection: Selection, order: tuple[str, ...] | None = None, size: int = 10_000
 ) -> Iterator[pa.RecordBatch]:
     """The selected published observations as Arrow batches of `PUBLIC_SCHEMA`, streamed.
 
