@@ -29,7 +29,12 @@ def profile(
     request: HttpRequest,
     response: HttpResponse,
     params: Query[ProfileQuery],
-    code: str = Path(..., pattern=f"^{CODE}$", description="ISO 3166-1 alpha-3, e.g. GTM"),
+    code: str = Path(
+        ...,
+        pattern=f"^{CODE}$",
+        description="ISO 3166-1 alpha-3",
+        example="GTM",
+    ),
 ) -> dict:
     """For each indicator the country publishes: its latest year with a figure (the annual
     value, or the sum of a complete year of quarters or months for counts and amounts), the

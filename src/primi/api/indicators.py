@@ -58,7 +58,7 @@ def across_countries(
     request: HttpRequest,
     response: HttpResponse,
     params: Query[ComparisonQuery],
-    indicator_id: str = Path(..., pattern=f"^{CODE}$", description="e.g. ENTRY"),
+    indicator_id: str = Path(..., pattern=f"^{CODE}$", example="ENTRY"),
 ) -> dict:
     """Each country's headline figure of the indicator for one period (a year is the annual
     value, or the sum of a complete year of quarters or months for counts and amounts), with

@@ -111,8 +111,8 @@ def observation_revisions(
     request: HttpRequest,
     response: HttpResponse,
     params: Query[HistoryQuery],
-    series_key: str = Path(..., pattern=SERIES_KEY, description="e.g. M.GTM.ENTRY._T._T._T._T"),
-    period: str = Path(..., pattern=PERIOD, description="e.g. 2023-01"),
+    series_key: str = Path(..., pattern=SERIES_KEY, example="M.GTM.ENTRY._T._T._T._T"),
+    period: str = Path(..., pattern=PERIOD, example="2016-03"),
 ) -> dict:
     """The values one observation has had, oldest first, each with its submission, file, row
     and publication instant; the last one is current. A value withheld by disclosure control
