@@ -16,10 +16,9 @@ from django.utils.dateparse import parse_datetime
 
 from primi.standard.catalogue import load_standard
 from primi.standard.frame import DIMENSIONS
-from primi.store.queries import Revision, current_value_batches
+from primi.store.queries import WITHHELD_CONF_STATUS, Revision, current_value_batches
 
 FORMATS = ("sdmx-csv",)
-HIDDEN_CONF_STATUS = ("C", "D")
 
 
 class ExportError(ValueError):
@@ -44,7 +43,7 @@ def revisions_table(revisions: list[Revision]) -> pa.Table:
     columns: dict[str, list] = {d: [k[i] for k in keys] for i, d in enumerate(DIMENSIONS)}
     columns["TIME_PERIOD"] = [r.time_period for r in revisions]
     columns["OBS_VALUE"] = [
-        None if r.conf_status in HIDDEN_CONF_STATUS else r.obs_value for r in revisions
+        None if r.conf_status in WITHHELD_CONF_STATUS else r.obs_value for r in revisions
     ]
     for name in ("obs_status", "conf_status", "unit_measure", "unit_mult", "counting_basis",
                  "source_inst", "comment_obs", "decimals"):  # fmt: skip
