@@ -34,7 +34,12 @@ from primi.standard import frame
 from primi.store.queries import draft_values
 from primi.workflow.submission_file import SubmissionError, SubmissionResult, submit_file
 
-pytestmark = pytest.mark.django_db
+# An exception printed and swallowed inside a library (pyarrow's invalid-row handler did so with
+# cp1252 bytes) fails the test instead of passing as a warning.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+]
 
 PROVIDER = "HOSTILE-TEST"
 EXAMPLES = settings(
@@ -751,3 +756,35 @@ def test_nul_in_a_field_is_refused_by_name(tmp_path, fmt, column):
         assert "<U+0000>" in json.dumps(outcome.as_report(), ensure_ascii=False) or (
             column == "COMMENT_OBS"
         )
+
+
+def test_cp1252_bytes_in_a_ragged_sdmx_csv_row_are_refused_by_name(tmp_path, loaded_store):
+    """Found by the broken files above (re-encoded to cp1252, a column added): pyarrow swallowed
+    the UnicodeDecodeError of its invalid-row handler; now the encoding is refused first."""
+    data = sdmx_csv_bytes(VALID_ROWS, "1.0").replace(b"\r\n", b"\n")
+    lines = data.rstrip(b"\n").split(b"\n")
+    lines[-1] += ",Perú".encode("cp1252")
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    err = refused(path, "L0_ENCODING")
+    assert f"fila {len(lines)}" in err.message_es and f"row {len(lines)}" in err.message_en
+
+
+def test_every_spoiled_value_of_a_text_file_is_reported(tmp_path, loaded_store):
+    """Not the first one only: each spoiled value is an error naming its row, in every format."""
+    rows = [
+        {**VALID_ROWS[0], "COUNTERPART_AREA": area, "TIME_PERIOD": month, "OBS_VALUE": str(i)}
+        for i, (area, month) in enumerate((a, m) for a in ["MEX", "USA", "HND"] for m in MONTHS)
+    ]
+    spoiled = {3: "n/d", 20: "=1+1", 50: "0x1F", 71: "١٢٣"}
+    for fmt, (suffix, build) in TEXT_FORMATS.items():
+        text = json.dumps if fmt == "sdmx-json" else str  # a JSON string, not bare text
+        for i, value in spoiled.items():
+            rows[i] = {**rows[i], "OBS_VALUE": text(value)}
+        path = tmp_path / f"spoiled{suffix}"
+        path.write_bytes(build(rows))
+        result = submit_safely(path)
+        assert isinstance(result, SubmissionResult) and not result.loaded, fmt
+        numbers = [f for f in result.errors if f.rule == "L1_NUMBER"]
+        assert len(numbers) == len(spoiled), (fmt, [f.line("en") for f in result.errors])
+        assert result.rows_read == len(rows), fmt

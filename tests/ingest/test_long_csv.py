@@ -101,3 +101,16 @@ def test_generated_counts_round_trip(tmp_path_factory, values, encoding, delimit
     ]
     _write(path, encoding, delimiter, "plain", rows)
     assert read_long_csv(path).table.column("OBS_VALUE").to_pylist() == [float(v) for v in values]
+
+
+def test_semicolons_with_a_decimal_comma_in_every_value(tmp_path):
+    """Every data row holds one comma (its decimal mark) and four semicolons: csv.Sniffer picks
+    the comma, which the header does not hold, so the header decides."""
+    path = tmp_path / "data.csv"
+    rows = [f"GTM;ENTRY;MEX;2023-{m:02d};{m},5" for m in range(1, 13)]
+    path.write_bytes(("País;Indicador;Nacionalidad;Periodo;Valor\r\n" + "\r\n".join(rows)).encode())
+    result = read_long_csv(path)
+    assert not result.refused
+    assert result.table.column("OBS_VALUE").to_pylist() == [m + 0.5 for m in range(1, 13)]
+    found = next(f for f in result.findings if f.rule == "I_CSV_FORMAT")
+    assert "semicolon" in found.message_en and "decimal comma" in found.message_en

@@ -1,8 +1,10 @@
 """Reading SDMX-CSV 1.0 and 2.0 into the canonical frame, and the errors a submitter sees."""
 
+import sys
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pytest
 
 from primi.ingest.errors import ReadError
@@ -22,6 +24,11 @@ def write(tmp_path: Path, text: str, name: str = "sub.csv") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def errors(read) -> list:
+    """The error findings of a read: the cells it could not read, in file order."""
+    return [f for f in read.findings if f.severity == "error"]
 
 
 def test_sdmx_csv_10(tmp_path):
@@ -91,9 +98,9 @@ def test_period_errors_name_row_and_value(tmp_path):
     rows = ["PRIMI:DF_FLOWS(1.0),M,GTM,ENTRY,USA,_T,_T,_T,2023-01,1"] * 4
     rows.append("PRIMI:DF_FLOWS(1.0),M,GTM,ENTRY,USA,_T,_T,_T,2023-13,1")
     path = write(tmp_path, HEADER_10 + "\n" + "\n".join(rows) + "\n")
-    with pytest.raises(ReadError) as info:
-        read_sdmx_csv(path)
-    err = info.value
+    read = read_sdmx_csv(path)
+    assert read.refused and read.rows_read == 5 and read.table.num_rows == 4
+    [err] = errors(read)
     assert (err.file, err.row, err.column, err.rule) == ("sub.csv", 6, "TIME_PERIOD", "L1_PERIOD")
     assert "'2023-13'" in err.message_en
     assert "«2023-13»" in err.message_es
@@ -107,12 +114,12 @@ def test_non_numeric_value_names_row_and_value(tmp_path):
         'PRIMI:DF_FLOWS(1.0),A,GTM,ENTRY,MEX,_T,_T,_T,2023,"1,234"\n'
         "PRIMI:DF_FLOWS(1.0),A,GTM,ENTRY,HND,_T,_T,_T,2023,n/d\n",
     )
-    with pytest.raises(ReadError) as info:
-        read_sdmx_csv(path)
-    err = info.value
-    assert (err.row, err.column, err.rule) == (3, "OBS_VALUE", "L1_NUMBER")
-    assert "'1,234'" in err.message_en and "2 such row(s)" in err.message_en
-    assert "«1,234»" in err.message_es
+    read = read_sdmx_csv(path)
+    first, second = errors(read)
+    assert (first.row, first.column, first.rule) == (3, "OBS_VALUE", "L1_NUMBER")
+    assert "'1,234'" in first.message_en and "«1,234»" in first.message_es
+    assert (second.row, second.rule) == (4, "L1_NUMBER") and "'n/d'" in second.message_en
+    assert read.table.column("SOURCE_ROW").to_pylist() == [2]
 
 
 def test_missing_required_column_is_named(tmp_path):
@@ -141,11 +148,10 @@ def test_delete_action_is_refused(tmp_path):
         "dataflow,PRIMI:DF_FLOWS(1.0),I,M,GTM,ENTRY,HND,_T,_T,_T,2024-03,12,EV,,,\n"
         "dataflow,PRIMI:DF_FLOWS(1.0),D,M,GTM,ENTRY,HND,_T,_T,_T,2024-04,,EV,,,\n",
     )
-    with pytest.raises(ReadError) as info:
-        read_sdmx_csv(path)
-    assert (info.value.rule, info.value.row, info.value.column) == ("L0_ACTION_DELETE", 3, "ACTION")
-    assert "not supported" in info.value.message_en
-    assert "no se admite" in info.value.message_es
+    [err] = errors(read_sdmx_csv(path))
+    assert (err.rule, err.row, err.column) == ("L0_ACTION_DELETE", 3, "ACTION")
+    assert "not supported" in err.message_en
+    assert "no se admite" in err.message_es
 
 
 def test_bad_structure_type(tmp_path):
@@ -153,8 +159,9 @@ def test_bad_structure_type(tmp_path):
         tmp_path,
         f"{HEADER_20}\nflujo,PRIMI:DF_FLOWS(1.0),I,M,GTM,ENTRY,HND,_T,_T,_T,2024-03,12,EV,,,\n",
     )
-    with pytest.raises(ReadError, match="STRUCTURE must be dataflow"):
-        read_sdmx_csv(path)
+    [err] = errors(read_sdmx_csv(path))
+    assert (err.rule, err.row, err.column) == ("L0_STRUCTURE_TYPE", 2, "STRUCTURE")
+    assert "STRUCTURE must be dataflow" in err.message_en and "«flujo»" in err.message_es
 
 
 def test_unreadable_files(tmp_path):
@@ -171,7 +178,7 @@ def test_unreadable_files(tmp_path):
     )
     with pytest.raises(ReadError) as info:
         read_sdmx_csv(latin1)
-    assert info.value.rule == "L0_ENCODING"
+    assert (info.value.rule, info.value.row) == ("L0_ENCODING", 2)
 
     ragged = write(
         tmp_path,
@@ -179,9 +186,11 @@ def test_unreadable_files(tmp_path):
         "PRIMI:DF_FLOWS(1.0),A,GTM,ENTRY,USA,_T,_T,_T,2023,10,extra\n",
         "ragged.csv",
     )
-    with pytest.raises(ReadError) as info:
-        read_sdmx_csv(ragged)
-    assert (info.value.rule, info.value.row) == ("L0_COLUMN_COUNT", 3)
+    read = read_sdmx_csv(ragged)
+    [err] = errors(read)
+    assert (err.rule, err.row) == ("L0_COLUMN_COUNT", 3)
+    assert "11 columns and the header 10" in err.message_en
+    assert read.rows_read == 2 and read.table.column("SOURCE_ROW").to_pylist() == [2]
 
     empty = write(tmp_path, "", "empty.csv")
     with pytest.raises(ReadError, match="empty"):
@@ -190,9 +199,8 @@ def test_unreadable_files(tmp_path):
 
 def test_errors_read_as_text_not_traceback(tmp_path):
     path = write(tmp_path, f"{HEADER_10}\nPRIMI:DF_FLOWS(1.0),A,GTM,ENTRY,USA,_T,_T,_T,20x3,1\n")
-    with pytest.raises(ReadError) as info:
-        read_sdmx_csv(path)
-    assert str(info.value).startswith("[error L1_PERIOD] sub.csv, row 2, column TIME_PERIOD:")
+    [err] = errors(read_sdmx_csv(path))
+    assert err.line("en").startswith("[error L1_PERIOD] sub.csv, row 2, column TIME_PERIOD:")
 
 
 @pytest.mark.parametrize(
@@ -240,8 +248,29 @@ def test_unit_multiplier_too_large_for_the_frame_is_refused_by_row(tmp_path):
         "PRIMI:DF_FLOWS(1.0),A,GTM,ENTRY,USA,_T,_T,_T,2023,10,0\n"
         "PRIMI:DF_FLOWS(1.0),A,GTM,ENTRY,MEX,_T,_T,_T,2023,10,100000000000000000000\n",
     )
-    with pytest.raises(ReadError) as info:
-        read_sdmx_csv(path)
-    err = info.value
+    [err] = errors(read_sdmx_csv(path))
     assert (err.row, err.column, err.rule) == (3, "UNIT_MULT", "L1_NUMBER")
     assert "from -99 to 99" in err.message_en and "de -99 a 99" in err.message_es
+
+
+def test_cp1252_bytes_in_a_ragged_row_are_refused_and_nothing_is_swallowed(tmp_path, monkeypatch):
+    """pyarrow decodes a malformed row as UTF-8 before handing it to the invalid-row handler;
+    cp1252 bytes there made pyarrow print and swallow a UnicodeDecodeError ("Exception ignored
+    in on_invalid"). The reader refuses such bytes first, naming the row."""
+    good = "PRIMI:DF_FLOWS(1.0),A,GTM,ENTRY,PER,_T,_T,_T,2023,10"
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(f"{HEADER_10}\n{good}\n{good}\n".encode() + f"{good},Perú\n".encode("cp1252"))
+    swallowed: list = []
+    monkeypatch.setattr(sys, "unraisablehook", swallowed.append)
+    with pytest.raises(pa.ArrowInvalid):  # what the reader used to meet: pyarrow alone
+        pacsv.read_csv(
+            path,
+            parse_options=pacsv.ParseOptions(invalid_row_handler=lambda row: "skip"),
+        )
+    assert [type(u.exc_value) for u in swallowed] == [UnicodeDecodeError]
+    swallowed.clear()
+    with pytest.raises(ReadError) as info:
+        read_sdmx_csv(path)
+    assert swallowed == []
+    assert (info.value.rule, info.value.row) == ("L0_ENCODING", 4)
+    assert "UTF-8" in info.value.message_es and "row 4" in info.value.message_en

@@ -157,10 +157,14 @@ def test_bad_period_names_the_observation_position(tmp_path):
     s = structure()
     s["dimensions"]["observation"][0]["values"] = codes("2024-01", "2024-13")
     doc = {"dataSets": [{"attributes": [0], "series": SERIES}], "structure": s}
-    with pytest.raises(ReadError) as info:
-        read_sdmx_json(write(tmp_path, doc))
-    assert (info.value.rule, info.value.row) == ("L1_PERIOD", 2)
-    assert "2024-13" in info.value.message_es
+    read = read_sdmx_json(write(tmp_path, doc))
+    errors = [f for f in read.findings if f.severity == "error"]
+    assert [(e.rule, e.row, e.column) for e in errors] == [
+        ("L1_PERIOD", 2, "TIME_PERIOD"),
+        ("L1_PERIOD", 3, "TIME_PERIOD"),
+    ]
+    assert all("2024-13" in e.message_es and "2024-13" in e.message_en for e in errors)
+    assert read.rows_read == 3 and read.table.column("SOURCE_ROW").to_pylist() == [1]
 
 
 @pytest.mark.parametrize(

@@ -209,25 +209,28 @@ def test_irregular_template_for_mexico(tmp_path: Path) -> None:
 
 
 def test_template_for_another_country_is_refused(tmp_path: Path) -> None:
-    from primi.ingest.errors import ReadError
-
     path = write_template("DF_FLOWS", "GTM", "es", tmp_path / "gtm.xlsx")
     wb = openpyxl.load_workbook(path)
     wb["Datos"].append(["M", "ENTRY", "MEX", "", "", "", "2023-01", 3])
     wb.save(path)
-    with pytest.raises(ReadError) as err:
-        read_xlsx(path, country="HND")
-    assert err.value.finding.rule == "L0_FIXED_CONFLICT"
-    assert "GTM" in err.value.finding.message_es and "HND" in err.value.finding.message_en
+    result = read_xlsx(path, country="HND")
+    [err] = result.findings
+    assert (err.rule, err.severity, err.sheet, err.row) == (
+        "L0_FIXED_CONFLICT",
+        "error",
+        "Datos",
+        3,
+    )
+    assert "GTM" in err.message_es and "HND" in err.message_en
+    assert result.refused and result.table.num_rows == 0
 
 
 def test_empty_template_is_refused_with_a_message(tmp_path: Path) -> None:
-    from primi.ingest.errors import ReadError
-
     path = write_template("DF_FLOWS", "GTM", "en", tmp_path / "empty.xlsx")
-    with pytest.raises(ReadError) as err:
-        read_xlsx(path)
-    assert err.value.finding.rule == "L0_EMPTY"
+    result = read_xlsx(path)
+    [err] = result.findings
+    assert (err.rule, err.sheet, err.row) == ("L0_EMPTY", "Data", 3)
+    assert "under the header (row 3)" in err.message_en and "fila 3" in err.message_es
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")

@@ -116,9 +116,13 @@ def test_wide_sheet_with_keywords_and_country_names(tmp_path: Path) -> None:
     ws.append(["TOTAL", 10, 19, 8])
     path = tmp_path / "wide.xlsx"
     wb.save(path)
-    with pytest.raises(ReadError) as err:
-        read_xlsx(path)
-    assert err.value.finding.rule == "L0_MISSING_COLUMN" and err.value.finding.column == "REF_AREA"
+    [err] = read_xlsx(path).findings
+    assert (err.rule, err.column, err.sheet, err.row) == (
+        "L0_MISSING_COLUMN",
+        "REF_AREA",
+        "Sheet",
+        1,
+    )
     result = read_xlsx(path, country="GTM", indicator="ENTRY")
     rows = {
         (r["COUNTERPART_AREA"], r["TIME_PERIOD"]): (r["OBS_VALUE"], r["SOURCE_ROW"])
@@ -146,10 +150,13 @@ def test_text_that_is_no_number_names_its_row(tmp_path: Path) -> None:
     ws.append(["CUB", "1.234,5", 4])
     path = tmp_path / "bad.xlsx"
     wb.save(path)
-    with pytest.raises(ReadError) as err:
-        read_xlsx(path)
-    assert (err.value.finding.rule, err.value.finding.row) == ("L1_NUMBER", 5)
-    assert "1.234,5" in err.value.finding.message_es
+    result = read_xlsx(path)
+    [err] = result.findings
+    assert (err.rule, err.row, err.column, err.sheet) == ("L1_NUMBER", 5, "Jan 2020", "Sheet")
+    assert "1.234,5" in err.message_es and "1.234,5" in err.message_en
+    assert result.refused and result.rows_read == 4
+    rows = [(r["COUNTERPART_AREA"], r["TIME_PERIOD"]) for r in result.table.to_pylist()]
+    assert rows == [("NIC", "2020-01"), ("NIC", "2020-02"), ("CUB", "2020-02")]
 
 
 @pytest.mark.parametrize(

@@ -22,8 +22,8 @@ from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from primi.checks.findings import ERROR, INFO, WARNING, Finding
-from primi.ingest import xlsx_template, xlsx_wide
 from primi.ingest.xlsx_cells import period_of
+from primi.ingest.xlsx_tables import WIDE, SheetTable, find_tables, sheet_rows, visible_sheets
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -60,13 +60,14 @@ def annotate_workbook(
     with zipfile.ZipFile(src) as zin:
         parts = _sheet_parts(zin)
         workbook = python_calamine.CalamineWorkbook.from_path(str(src))
-        data_sheet, header_map, counted = _data_sheet(workbook)
+        tables, counted = _tables(workbook)
+        first_sheet = next(iter(tables), None)
         marks: dict[str, dict[tuple[int, int], _Mark]] = defaultdict(dict)
         for finding in findings:
-            sheet = _sheet_of(finding, parts) or data_sheet
+            sheet = _sheet_of(finding, parts) or first_sheet
             if sheet is None or finding.row is None and not _is_ref(finding.column):
                 continue
-            cell = _cell_of(finding, header_map if sheet == data_sheet else {})
+            cell = _cell_of(finding, _header_map(tables.get(sheet, []), finding.row))
             if cell is None:
                 continue
             mark = marks[sheet].setdefault(cell, _Mark(finding.severity, []))
@@ -82,6 +83,9 @@ def _is_ref(column: str | None) -> bool:
 
 
 def _sheet_of(finding: Finding, parts: dict[str, str]) -> str | None:
+    """The finding's sheet; reports kept before findings had one wrote it as `file [sheet]`."""
+    if finding.sheet in parts:
+        return finding.sheet
     m = _FILE_SHEET.search(finding.file or "")
     return m.group("sheet") if m and m.group("sheet") in parts else None
 
@@ -94,34 +98,41 @@ def _cell_of(finding: Finding, header_map: dict[str, int]) -> tuple[int, int] | 
         return int(m.group(2)), column_index_from_string(m.group(1))
     if finding.row is None:
         return None
-    index = header_map.get(column.upper())
+    index = header_map.get(column.strip().upper())
     if index is None:
         index = header_map.get(period_of(column) or "", header_map.get("", 1))
     return finding.row, index
 
 
-def _data_sheet(workbook) -> tuple[str | None, dict[str, int], int]:
-    """The sheet the reader reads, its header (name -> 1-based column) and rows under it."""
-    for meta in workbook.sheets_metadata:
-        if not str(meta.visible).endswith("Visible"):
-            continue
-        rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-        header = xlsx_template.header_row(rows)
-        wide = header is None
-        if wide:
-            header = xlsx_wide.header_row(rows)
-        if header is None:
-            continue
-        names: dict[str, int] = {}
-        for j, value in enumerate(rows[header], start=1):
-            if value == "":
-                continue
-            period = period_of(value) if wide else None
-            names[period or str(value).strip().upper()] = j
-            names.setdefault("", j)
-        counted = sum(1 for r in rows[header + 1 :] if any(v != "" for v in r))
-        return meta.name, names, counted
-    return None, {}, 0
+_Table = tuple[SheetTable, dict[str, int]]
+
+
+def _tables(workbook) -> tuple[dict[str, list[_Table]], int]:
+    """Every table the reader reads (`xlsx_tables`), by sheet, with its header (name ->
+    1-based column), and the rows with a value under the headers."""
+    found: dict[str, list[_Table]] = {}
+    counted = 0
+    for sheet in visible_sheets(workbook):
+        rows = sheet_rows(workbook, sheet)
+        for table in find_tables(sheet, rows):
+            names: dict[str, int] = {}
+            for j, value in enumerate(rows[table.header], start=1):
+                if value == "":
+                    continue
+                period = period_of(value) if table.layout == WIDE else None
+                names[period or str(value).strip().upper()] = j
+                names.setdefault("", j)
+            found.setdefault(sheet, []).append((table, names))
+            counted += sum(1 for r in rows[table.header + 1 : table.end] if any(v != "" for v in r))
+    return found, counted
+
+
+def _header_map(tables: list[_Table], row: int | None) -> dict[str, int]:
+    """The header of the table a sheet row belongs to (from its title rows to its end)."""
+    for table, names in tables:
+        if row is not None and table.title < row <= table.end:
+            return names
+    return tables[0][1] if tables else {}
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:

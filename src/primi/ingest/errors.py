@@ -1,11 +1,18 @@
-"""The one error a reader raises for a bad file: what the submitter reads in the report.
+"""The one error a reader raises for a file it cannot read at all: what the submitter reads.
 
 Readers never let a parser's exception reach the user; they translate it into a ReadError that
-carries one finding (file, row and column when known, the rule broken, in Spanish and English),
-the same kind of finding the checks report.
+carries one finding (file, sheet, row and column when known, the rule broken, in Spanish and
+English), the same kind of finding the checks report. A file that can be read but holds cells
+that cannot (text in a number column, a period that is none...) is not a ReadError: the reader
+lists every such cell (`bad_rows`) and returns them as error findings with the rows it could read.
 """
 
 from primi.checks.findings import ERROR, Finding
+
+
+def rule_level(rule: str) -> int:
+    """The level a rule id names (`L1_NUMBER` -> 1); rules without one are level 0."""
+    return int(rule[1]) if rule[:1] == "L" and rule[1:2].isdigit() else 0
 
 
 class ReadError(Exception):
@@ -19,9 +26,11 @@ class ReadError(Exception):
         message_en: str,
         row: int | None = None,
         column: str | None = None,
+        sheet: str | None = None,
     ) -> None:
-        level = int(rule[1]) if rule[:1] == "L" and rule[1:2].isdigit() else 0
-        self.finding = Finding(rule, level, ERROR, file, message_es, message_en, row, column)
+        self.finding = Finding(
+            rule, rule_level(rule), ERROR, file, message_es, message_en, row, column, sheet=sheet
+        )
         super().__init__(self.finding.line("en"))
 
     @classmethod

@@ -21,12 +21,14 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import yaml
 
 from primi.checks.findings import INFO, Finding
+from primi.ingest.bad_rows import BadRows, row_findings
 from primi.ingest.codes import normalise_label, resolve_codes
 from primi.ingest.errors import ReadError
 from primi.ingest.file_data import FileData
@@ -37,6 +39,7 @@ from primi.ingest.sdmx_csv import (
     canonical_periods,
     map_distinct,
     parse_numbers,
+    source_rows,
 )
 from primi.ingest.text_detection import (
     COMMA,
@@ -93,7 +96,16 @@ def read_long_csv(path: Path, *, defaults: dict[str, str] | None = None) -> File
     if not text.strip():
         raise _error(name, "L0_EMPTY", "El archivo está vacío.", "The file is empty.")
     delimiter = detect_delimiter(text.lstrip("\ufeff"))
-    raw = _parse(name, text.lstrip("\ufeff").encode(), delimiter)
+    raw, ragged = _parse(name, text.lstrip("\ufeff").encode(), delimiter)
+    bad = BadRows(source_rows(raw.num_rows, [r[0] for r in ragged]))
+    expected = raw.num_columns
+    bad.add_rows(
+        "L0_COLUMN_COUNT", [r[0] for r in ragged], None, np.array([r[1] for r in ragged]),
+        lambda n: (
+            f"La fila tiene {n} columnas y el encabezado {expected}; no se leyó.",
+            f"The row has {n} columns and the header {expected}; it was not read.",
+        ),
+    )  # fmt: skip
     raw, unknown = _rename(name, raw)
     findings: list[Finding] = []
     if unknown:
@@ -108,12 +120,18 @@ def read_long_csv(path: Path, *, defaults: dict[str, str] | None = None) -> File
     findings += filled
     fmt = detect_number_format(raw.column(frame.MEASURE), delimiter)
     findings.append(_format_finding(name, encoding, delimiter, fmt.decimal, fmt.thousands))
-    columns = _canonical(name, raw, fmt)
-    table = frame.conform(pa.table(columns))
+    columns = _canonical(raw, fmt, bad)
+    table = bad.keep(frame.conform(pa.table(columns)))
     table, resolved = resolve_codes(table, std, name)
-    findings += resolved
-    dataflows = _dataflows(raw, table, std)
-    return FileData(table=table, dataflows=dataflows, version="csv", findings=findings)
+    findings += resolved + row_findings(name, [bad])
+    dataflows = _dataflows(bad.keep(raw), table, std)
+    return FileData(
+        table=table,
+        dataflows=dataflows,
+        version="csv",
+        findings=findings,
+        rows_read=raw.num_rows + bad.skipped,
+    )
 
 
 def _error(name: str, rule: str, es: str, en: str, **where: object) -> ReadError:
@@ -127,11 +145,14 @@ def _read_bytes(path: Path) -> bytes:
         raise ReadError.unopenable(path.name, exc) from None
 
 
-def _parse(name: str, data: bytes, delimiter: str) -> pa.Table:
-    bad: list[pacsv.InvalidRow] = []
+def _parse(name: str, data: bytes, delimiter: str) -> tuple[pa.Table, list[tuple[int, int]]]:
+    """The rows as text, and the (row, columns) of the rows whose column count is not the
+    header's, which the parser leaves out (the text is UTF-8 already, so that pyarrow can hand
+    each such row to the handler)."""
+    ragged: list[tuple[int | None, int]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad.append(row)
+        ragged.append((row.number, row.actual_columns))
         return "skip"
 
     first = re.split(rb"\r\n|\n|\r", data, maxsplit=1)[0].decode()  # Arrow ends lines so too
@@ -151,34 +172,33 @@ def _parse(name: str, data: bytes, delimiter: str) -> pa.Table:
             "Row 1 is empty: the headers must be on the first row.",
             row=HEADER_ROW,
         )  # fmt: skip
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in header},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise _error(
-            name, "L0_UNREADABLE",
-            f"No se puede leer el archivo como CSV: {exc}",
-            f"The file cannot be read as CSV: {exc}",
-        ) from None  # fmt: skip
-    if bad:
-        first = bad[0]
-        raise _error(
-            name, "L0_COLUMN_COUNT",
-            f"La fila tiene {first.actual_columns} columnas y el encabezado "
-            f"{first.expected_columns} ({len(bad)} filas así).",
-            f"The row has {first.actual_columns} columns and the header "
-            f"{first.expected_columns} ({len(bad)} such rows).",
-            row=first.number,
-        )  # fmt: skip
-    return table
+    for use_threads in (True, False):
+        ragged.clear()
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(data),
+                read_options=pacsv.ReadOptions(
+                    column_names=header, skip_rows=1, use_threads=use_threads
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in header},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise _error(
+                name, "L0_UNREADABLE",
+                f"No se puede leer el archivo como CSV: {exc}",
+                f"The file cannot be read as CSV: {exc}",
+            ) from None  # fmt: skip
+        # Parallel parsing does not know row numbers; then read again in one thread.
+        if all(number is not None for number, _ in ragged):
+            break
+    return table, sorted(ragged)
 
 
 def _rename(name: str, raw: pa.Table) -> tuple[pa.Table, list[str]]:
@@ -265,9 +285,9 @@ def _format_finding(
     )  # fmt: skip
 
 
-def _canonical(name: str, raw: pa.Table, fmt: NumberFormat) -> dict[str, pa.Array]:
+def _canonical(raw: pa.Table, fmt: NumberFormat, bad: BadRows) -> dict[str, pa.Array]:
     columns: dict[str, pa.Array] = {}
-    periods = canonical_periods(name, raw.column(frame.TIME_DIMENSION))
+    periods = canonical_periods(raw.column(frame.TIME_DIMENSION), bad)
     for dim in frame.DIMENSIONS:
         if dim == "FREQ" and dim not in raw.column_names:
             columns[dim] = _period_freq(periods)
@@ -275,8 +295,8 @@ def _canonical(name: str, raw: pa.Table, fmt: NumberFormat) -> dict[str, pa.Arra
             columns[dim] = map_distinct(raw.column(dim), str.strip)
     columns[frame.TIME_DIMENSION] = periods
     values = normalise_numbers(raw.column(frame.MEASURE), fmt)
-    columns[frame.MEASURE] = parse_numbers(name, values, frame.MEASURE, NUMBER_PATTERN)
-    return columns | attribute_columns(name, raw, str.strip)
+    columns[frame.MEASURE] = parse_numbers(values, frame.MEASURE, NUMBER_PATTERN, bad)
+    return columns | attribute_columns(raw, str.strip, bad)
 
 
 def _period_freq(periods: pa.Array) -> pa.Array:

@@ -14,7 +14,9 @@ regional team, not uploaded by submitters: its filters are SQL):
 - `filters`: SQL conditions over source columns that a row must meet.
 
 FREQ comes from `period.freq`. Each output row's SOURCE_ROW is the first source row (file line,
-header = row 1) of its group, so a figure can be traced to at least one record behind it.
+header = row 1) of its group, so a figure can be traced to at least one record behind it. A
+record whose measure is not a number, or whose period cannot be read, is left out of the sums
+and named in an error finding (all of them, capped per rule like every reader's).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import pyarrow.csv as pacsv
 import yaml
 
 from primi.checks.findings import INFO, Finding
+from primi.ingest.bad_rows import BadRows, row_findings
 from primi.ingest.errors import ReadError
 from primi.ingest.sdmx_csv import FIRST_DATA_ROW
 from primi.standard import frame
@@ -77,6 +80,7 @@ def aggregate(path: Path, mapping: str | Path) -> AggregatedRecords:
         con.register("records", records)
         where = " AND ".join(f"({f})" for f in spec.get("filters") or []) or "TRUE"
         exprs = _expressions(spec)
+        bad, unreadable = _bad_records(con, path.name, spec, where, exprs[frame.TIME_DIMENSION])
         select = ",\n".join(f"{expr} AS {col}" for col, expr in exprs.items())
         keys = ", ".join(exprs)
         measure = " + ".join(
@@ -85,7 +89,7 @@ def aggregate(path: Path, mapping: str | Path) -> AggregatedRecords:
         sql = f"""
             WITH rows AS (
                 SELECT {select}, {measure} AS {frame.MEASURE}, {_ROW}
-                FROM records WHERE {where}
+                FROM records WHERE {where} AND NOT ({unreadable})
             )
             SELECT {keys}, sum({frame.MEASURE}) AS {frame.MEASURE},
                    min({_ROW}) AS {frame.SOURCE_ROW}
@@ -99,10 +103,51 @@ def aggregate(path: Path, mapping: str | Path) -> AggregatedRecords:
                 f"No se pudieron sumar los registros con la correspondencia declarada: {exc}",
                 f"The records could not be summed with the declared mapping: {exc}",
             ) from None  # fmt: skip
-        findings = _findings(con, path.name, spec, where)
+        findings = _findings(con, path.name, spec, f"{where} AND NOT ({unreadable})")
+        findings += row_findings(path.name, [bad])
     finally:
         con.close()
     return AggregatedRecords(frame.conform(table), str(spec["dataflow"]), findings)
+
+
+def _bad_records(
+    con: duckdb.DuckDBPyConnection, name: str, spec: dict[str, Any], where: str, period: str
+) -> tuple[BadRows, str]:
+    """The records whose measure is not a number or whose period cannot be read (one error
+    each, found in SQL), and the SQL condition that leaves them out of the sums."""
+    bad = BadRows(np.zeros(0, dtype=np.int64))
+    source = spec["period"]["column"]
+    wrong_period = f"({period}) IS NULL"
+    found = con.sql(
+        f"SELECT {_ROW}, {_quote(source)} FROM records WHERE ({where}) AND {wrong_period} "
+        f"ORDER BY {_ROW}"
+    ).to_arrow_table()
+    bad.add_rows(
+        "L1_PERIOD", found.column(0).to_numpy(), source, found.column(1),
+        lambda value: (
+            f"{source} «{value}» no es una fecha ni un mes que se pueda leer.",
+            f"{source} '{value}' is not a date or month that can be read.",
+        ),
+    )  # fmt: skip
+    wrong = [wrong_period]
+    for column in spec["measure"]:
+        wrong_number = (
+            f"(trim(coalesce({_quote(column)}, '')) <> '' "
+            f"AND TRY_CAST({_quote(column)} AS DOUBLE) IS NULL)"
+        )
+        wrong.append(wrong_number)
+        found = con.sql(
+            f"SELECT {_ROW}, {_quote(column)} FROM records WHERE ({where}) AND {wrong_number} "
+            f"ORDER BY {_ROW}"
+        ).to_arrow_table()
+        bad.add_rows(
+            "L1_NUMBER", found.column(0).to_numpy(), column, found.column(1),
+            lambda value, column=column: (
+                f"{column} «{value}» no es un número; el registro no se sumó.",
+                f"{column} '{value}' is not a number; the record was not added up.",
+            ),
+        )  # fmt: skip
+    return bad, " OR ".join(wrong)
 
 
 def _quote(column: str) -> str:

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from primi.ingest.bad_rows import BadRows, row_findings
 from primi.ingest.errors import ReadError
 from primi.ingest.file_data import FileData
 from primi.standard import frame
@@ -46,29 +47,56 @@ _STRUCTURE_REF = re.compile(
 
 
 def read_sdmx_csv(path: Path) -> FileData:
-    """Read an SDMX-CSV 1.0 or 2.0 file sent against a PRIMI dataflow; ReadError if it cannot."""
+    """Read an SDMX-CSV 1.0 or 2.0 file sent against a PRIMI dataflow; ReadError if it cannot be
+    read at all, error findings (and the rows it could read) for cells it cannot read."""
     path = Path(path)
     name = path.name
     header = _read_header(path)
     version = _detect_version(name, header)
-    raw = _parse(path, header)
-    dataflows = _structures(name, raw, version)
+    _check_utf8(path)
+    raw, ragged = _parse(path, header)
+    bad = BadRows(source_rows(raw.num_rows, [r[0] for r in ragged]))
+    expected = len(header)
+    bad.add_rows(
+        "L0_COLUMN_COUNT", [r[0] for r in ragged], None, np.array([r[1] for r in ragged]),
+        lambda n: (
+            f"La fila tiene {n} columnas y el encabezado {expected}; no se leyó.",
+            f"The row has {n} columns and the header {expected}; it was not read.",
+        ),
+    )  # fmt: skip
+    dataflows = _structures(raw, version, bad)
     check_columns(name, raw.column_names, dataflows)
     if version == "2.0" and "ACTION" in raw.column_names:
-        check_actions(name, raw.column("ACTION"))
+        check_actions(raw.column("ACTION"), bad)
     columns: dict[str, pa.Array] = {}
     for dim in frame.DIMENSIONS:
         columns[dim] = map_distinct(raw.column(dim), _code)
-    columns[frame.TIME_DIMENSION] = canonical_periods(name, raw.column(frame.TIME_DIMENSION))
+    columns[frame.TIME_DIMENSION] = canonical_periods(raw.column(frame.TIME_DIMENSION), bad)
     columns[frame.MEASURE] = parse_numbers(
-        name, raw.column(frame.MEASURE), frame.MEASURE, NUMBER_PATTERN
+        raw.column(frame.MEASURE), frame.MEASURE, NUMBER_PATTERN, bad
     )
-    columns |= attribute_columns(name, raw, _code)
-    table = frame.conform(pa.table(columns))
-    return FileData(table=table, dataflows=dataflows, version=version)
+    columns |= attribute_columns(raw, _code, bad)
+    table = bad.keep(frame.conform(pa.table(columns)))
+    return FileData(
+        table=table,
+        dataflows=dataflows,
+        version=version,
+        findings=row_findings(name, [bad]),
+        rows_read=raw.num_rows + bad.skipped,
+    )
 
 
-def attribute_columns(name: str, raw: pa.Table, code: Callable[[str], str]) -> dict[str, pa.Array]:
+def source_rows(n: int, skipped: list[int]) -> np.ndarray:
+    """The file row of each of `n` rows read, past the `skipped` ones (header = row 1)."""
+    rows = np.arange(FIRST_DATA_ROW, n + len(skipped) + FIRST_DATA_ROW, dtype=np.int64)
+    if skipped:
+        rows = rows[~np.isin(rows, np.asarray(skipped, dtype=np.int64))][:n]
+    return rows
+
+
+def attribute_columns(
+    raw: pa.Table, code: Callable[[str], str], bad: BadRows
+) -> dict[str, pa.Array]:
     """The attributes present in a text file's columns, and each row's number in the file.
 
     Coded attributes go through `code` (per distinct value), empty text is missing, UNIT_MULT
@@ -82,10 +110,8 @@ def attribute_columns(name: str, raw: pa.Table, code: Callable[[str], str]) -> d
         columns["COMMENT_OBS"] = empty_as_null(raw.column("COMMENT_OBS"))
     for attr in INTEGER_ATTRIBUTES:
         if attr in raw.column_names:
-            columns[attr] = parse_numbers(name, raw.column(attr), attr, INTEGER_PATTERN)
-    columns[frame.SOURCE_ROW] = pa.array(
-        np.arange(FIRST_DATA_ROW, raw.num_rows + FIRST_DATA_ROW, dtype=np.int64)
-    )
+            columns[attr] = parse_numbers(raw.column(attr), attr, INTEGER_PATTERN, bad)
+    columns[frame.SOURCE_ROW] = pa.array(bad.rows)
     return columns
 
 
@@ -173,11 +199,48 @@ def _detect_version(name: str, header: list[str]) -> Literal["1.0", "2.0"]:
     )
 
 
-def _parse(path: Path, header: list[str], use_threads: bool = True) -> pa.Table:
-    bad_rows: list[pacsv.InvalidRow] = []
+def _check_utf8(path: Path) -> None:
+    """SDMX-CSV is UTF-8: any other byte is refused here, naming its row, before pyarrow parses.
+
+    pyarrow decodes the text of a malformed row as UTF-8 before it calls the invalid-row handler;
+    a byte that is not UTF-8 (cp1252 `é`) made that decoding fail inside pyarrow, where the
+    exception was printed and swallowed. Arrow's validation is one pass in C++ (a few ms for a
+    60 MB file); Python decodes only a file already known to be bad, to find the byte.
+    """
+    try:
+        with pa.memory_map(str(path)) as mapped:
+            data = mapped.read_buffer()
+            offsets = pa.array([0, data.size], pa.int64()).buffers()[1]
+            pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, data]).validate(full=True)
+            return
+    except pa.ArrowInvalid:
+        pass
+    except OSError as exc:
+        raise ReadError.unopenable(path.name, exc) from None
+    content = path.read_bytes()
+    try:
+        content.decode("utf-8")
+        return
+    except UnicodeDecodeError as exc:
+        at, row = exc.start, content.count(b"\n", 0, exc.start) + 1
+    raise _error(
+        path.name,
+        "L0_ENCODING",
+        f"El archivo no está en UTF-8 (byte {at}, fila {row}). Guárdelo como CSV UTF-8.",
+        f"The file is not UTF-8 (byte {at}, row {row}). Save it as CSV UTF-8.",
+        row=row,
+    )
+
+
+def _parse(
+    path: Path, header: list[str], use_threads: bool = True
+) -> tuple[pa.Table, list[tuple[int, int]]]:
+    """The rows as text, and the (row, columns) of the rows whose column count is not the
+    header's, which the parser leaves out."""
+    ragged: list[tuple[int | None, int]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad_rows.append(row)
+        ragged.append((row.number, row.actual_columns))
         return "skip"
 
     try:
@@ -196,55 +259,32 @@ def _parse(path: Path, header: list[str], use_threads: bool = True) -> pa.Table:
             ),
         )
     except (pa.ArrowInvalid, OSError) as exc:
-        text = str(exc)
-        if "UTF8" in text or "UTF-8" in text:
-            raise _error(
-                path.name,
-                "L0_ENCODING",
-                "El archivo no está en UTF-8. Guárdelo como CSV UTF-8.",
-                "The file is not UTF-8. Save it as CSV UTF-8.",
-            ) from None
         raise _error(
             path.name,
             "L0_UNREADABLE",
-            f"No se puede leer el archivo como CSV: {text}",
-            f"The file cannot be read as CSV: {text}",
+            f"No se puede leer el archivo como CSV: {exc}",
+            f"The file cannot be read as CSV: {exc}",
         ) from None
-    if bad_rows:
-        first = bad_rows[0]
-        if first.number is None and use_threads:
-            # Parallel parsing does not know row numbers; read again in one thread to name it.
-            return _parse(path, header, use_threads=False)
-        row = first.number  # the parser counts lines as the report does: header = row 1
-        raise _error(
-            path.name,
-            "L0_COLUMN_COUNT",
-            f"La fila tiene {first.actual_columns} columnas y el encabezado "
-            f"{first.expected_columns} ({len(bad_rows)} filas así).",
-            f"The row has {first.actual_columns} columns and the header "
-            f"{first.expected_columns} ({len(bad_rows)} such rows).",
-            row=row,
-        )
-    return table
+    if any(number is None for number, _ in ragged):
+        # Parallel parsing does not know row numbers; read again in one thread to name them.
+        return _parse(path, header, use_threads=False)
+    return table, sorted(ragged)  # the parser counts rows as the report does: header = row 1
 
 
-def _structures(name: str, raw: pa.Table, version: str) -> set[str]:
+def _structures(raw: pa.Table, version: str, bad: BadRows) -> set[str]:
     """The structure references the rows name, with labels dropped; STRUCTURE types checked."""
     if version == "1.0":
         return {_code(v) for v in pc.unique(raw.column("DATAFLOW")).to_pylist()}
-    kinds = pc.unique(raw.column("STRUCTURE")).to_pylist()
-    for kind in kinds:
-        if kind.strip().lower() not in STRUCTURE_TYPES:
-            row = _first_row(pc.equal(raw.column("STRUCTURE"), kind))
-            raise _error(
-                name,
-                "L0_STRUCTURE_TYPE",
-                "STRUCTURE debe ser dataflow, datastructure o dataprovision; "
-                f"se encontró «{kind}».",
-                f"STRUCTURE must be dataflow, datastructure or dataprovision; found '{kind}'.",
-                row=row,
-                column="STRUCTURE",
-            )
+    kinds = raw.column("STRUCTURE")
+    known = [k for k in pc.unique(kinds).to_pylist() if k.strip().lower() in STRUCTURE_TYPES]
+    bad.add(
+        "L0_STRUCTURE_TYPE", pc.invert(pc.is_in(kinds, pa.array(known, pa.string()))),
+        "STRUCTURE", kinds,
+        lambda kind: (
+            f"STRUCTURE debe ser dataflow, datastructure o dataprovision; se encontró «{kind}».",
+            f"STRUCTURE must be dataflow, datastructure or dataprovision; found '{kind}'.",
+        ),
+    )  # fmt: skip
     return {_code(v) for v in pc.unique(raw.column("STRUCTURE_ID")).to_pylist()}
 
 
@@ -283,34 +323,35 @@ def _agency(ref: str) -> str | None:
         return ref
 
 
-def check_actions(name: str, actions: pa.ChunkedArray) -> None:
+def action_problem(value: str) -> tuple[str, str, str] | None:
+    """(rule, Spanish, English) when an ACTION value is refused; None when it is accepted."""
+    action = value.strip().upper()
+    if action == "D":
+        return (
+            "L0_ACTION_DELETE",
+            "ACTION=D (borrar) aún no se admite: para retirar un valor envíe una revisión con "
+            "OBS_STATUS=M o escriba al equipo regional.",
+            "ACTION=D (delete) is not supported yet: to withdraw a value send a revision with "
+            "OBS_STATUS=M or write to the regional team.",
+        )
+    if action not in ("", *ACTIONS):
+        return (
+            "L0_ACTION",
+            f"ACTION debe ser I, A, R o M; se encontró «{value}».",
+            f"ACTION must be I, A, R or M; found '{value}'.",
+        )
+    return None
+
+
+def check_actions(actions: pa.ChunkedArray, bad: BadRows) -> None:
+    """Every row whose ACTION is refused, per distinct value."""
     for value in pc.unique(actions).to_pylist():
-        action = value.strip().upper()
-        if action == "D":
-            raise _error(
-                name,
-                "L0_ACTION_DELETE",
-                "ACTION=D (borrar) aún no se admite: para retirar un valor envíe una revisión con "
-                "OBS_STATUS=M o escriba al equipo regional.",
-                "ACTION=D (delete) is not supported yet: to withdraw a value send a revision with "
-                "OBS_STATUS=M or write to the regional team.",
-                row=_first_row(pc.equal(actions, value)),
-                column="ACTION",
+        problem = action_problem(value)
+        if problem is not None:
+            rule, es, en = problem
+            bad.add(
+                rule, pc.equal(actions, value), "ACTION", None, lambda _, es=es, en=en: (es, en)
             )
-        if action not in ("", *ACTIONS):
-            raise _error(
-                name,
-                "L0_ACTION",
-                f"ACTION debe ser I, A, R o M; se encontró «{value}».",
-                f"ACTION must be I, A, R or M; found '{value}'.",
-                row=_first_row(pc.equal(actions, value)),
-                column="ACTION",
-            )
-
-
-def _first_row(mask: pa.ChunkedArray | pa.Array) -> int:
-    """The 1-based data row of the first true value of a mask."""
-    return int(pc.index(mask, True).as_py()) + FIRST_DATA_ROW
 
 
 def map_distinct(column: pa.ChunkedArray, fn: Callable[[str], str]) -> pa.Array:
@@ -320,54 +361,54 @@ def map_distinct(column: pa.ChunkedArray, fn: Callable[[str], str]) -> pa.Array:
     return mapped.take(encoded.indices)
 
 
-def canonical_periods(name: str, column: pa.ChunkedArray) -> pa.Array:
-    encoded = pc.dictionary_encode(column).combine_chunks()
-    canonical: list[str] = []
-    for i, value in enumerate(encoded.dictionary.to_pylist()):
+def canonical_periods(
+    column: pa.ChunkedArray | pa.Array, bad: BadRows, name: str = frame.TIME_DIMENSION
+) -> pa.Array:
+    """Periods in canonical form, read once per distinct value; each row whose period is none
+    is a bad cell (null here), and so is a missing one."""
+    encoded = pc.dictionary_encode(column)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    canonical: list[str | None] = []
+    for value in encoded.dictionary.to_pylist():
         try:
             canonical.append(canonical_period(_code(value)))
         except PeriodError:
-            mask = pc.equal(encoded.indices, i)
-            count = pc.sum(mask).as_py()
-            raise _error(
-                name,
-                "L1_PERIOD",
-                f"TIME_PERIOD «{value}» no es un periodo válido (use 2023, 2023-Q1 o 2023-01); "
-                f"{count} fila(s) con este valor.",
-                f"TIME_PERIOD '{value}' is not a valid period (use 2023, 2023-Q1 or 2023-01); "
-                f"{count} row(s) with this value.",
-                row=_first_row(mask),
-                column=frame.TIME_DIMENSION,
-            ) from None
-    return pa.array(canonical, pa.string()).take(encoded.indices)
+            canonical.append(None)
+    periods = pa.array(canonical, pa.string()).take(encoded.indices)
+    bad.add(
+        "L1_PERIOD", pc.and_(pc.is_valid(column), pc.is_null(periods)), name, column,
+        lambda value: (
+            f"{name} «{value}» no es un periodo válido (use 2023, 2023-Q1 o 2023-01).",
+            f"{name} '{value}' is not a valid period (use 2023, 2023-Q1 or 2023-01).",
+        ),
+    )  # fmt: skip
+    return periods
 
 
 def empty_as_null(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
 
 
-def parse_numbers(name: str, column: pa.ChunkedArray, col: str, pattern: str) -> pa.ChunkedArray:
-    """Numbers from text: empty or NaN is missing; anything else not numeric is a ReadError."""
+def parse_numbers(
+    column: pa.ChunkedArray | pa.Array, col: str, pattern: str, bad: BadRows
+) -> pa.ChunkedArray | pa.Array:
+    """Numbers from text: empty or NaN is missing; each other cell that is not a number is bad
+    (null here)."""
     missing = pc.is_in(column, pa.array(_MISSING_NUMBERS))
-    bad = pc.and_(pc.invert(missing), pc.invert(pc.match_substring_regex(column, pattern)))
-    if pc.any(bad).as_py():
-        row = _first_row(bad)
-        value = column[row - FIRST_DATA_ROW].as_py()
-        count = pc.sum(bad).as_py()
-        kind_es, kind_en = (
-            ("un número entero de -99 a 99", "a whole number from -99 to 99")
-            if pattern == INTEGER_PATTERN
-            else ("un número", "a number")
-        )
-        raise _error(
-            name,
-            "L1_NUMBER",
-            f"{col} «{value}» no es {kind_es} (sin separador de miles, punto decimal); "
-            f"{count} fila(s) así.",
-            f"{col} '{value}' is not {kind_en} (no thousands separator, dot as decimal mark); "
-            f"{count} such row(s).",
-            row=row,
-            column=col,
-        )
-    cleaned = pc.if_else(missing, pa.scalar(None, pa.string()), pc.utf8_trim_whitespace(column))
+    wrong = pc.and_(pc.invert(missing), pc.invert(pc.match_substring_regex(column, pattern)))
+    kind_es, kind_en = (
+        ("un número entero de -99 a 99", "a whole number from -99 to 99")
+        if pattern == INTEGER_PATTERN
+        else ("un número", "a number")
+    )
+    bad.add(
+        "L1_NUMBER", wrong, col, column,
+        lambda value: (
+            f"{col} «{value}» no es {kind_es} (sin separador de miles, punto decimal).",
+            f"{col} '{value}' is not {kind_en} (no thousands separator, dot as decimal mark).",
+        ),
+    )  # fmt: skip
+    readable = pc.and_(pc.invert(missing), pc.invert(wrong))
+    cleaned = pc.if_else(readable, pc.utf8_trim_whitespace(column), pa.scalar(None, pa.string()))
     return cleaned.cast(pa.float64())

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from primi.ingest.bad_rows import row_findings
 from primi.ingest.errors import ReadError
 from primi.ingest.file_data import FileData
 from primi.ingest.sdmx_csv import check_columns
@@ -38,7 +39,8 @@ class _Shape(Exception):
 
 
 def read_sdmx_json(path: Path) -> FileData:
-    """Read an SDMX-JSON data message sent against a PRIMI structure; ReadError if it cannot."""
+    """Read an SDMX-JSON data message sent against a PRIMI structure; ReadError if it cannot be
+    read at all, error findings (and the observations it could read) for values it cannot."""
     path = Path(path)
     name = path.name
     doc = _load(path)
@@ -62,8 +64,14 @@ def read_sdmx_json(path: Path) -> FileData:
     except ReadError as err:
         raise relocated(err, None) from None
     rows = pa.array(np.arange(1, raw.num_rows + 1, dtype=np.int64))
-    table = frame_from_components(name, raw, rows)
-    return FileData(table=table, dataflows=refs, version=version)
+    table, bad = frame_from_components(raw, rows)
+    return FileData(
+        table=table,
+        dataflows=refs,
+        version=version,
+        findings=row_findings(name, [bad]),
+        rows_read=raw.num_rows,
+    )
 
 
 def _load(path: Path) -> Any:

@@ -17,7 +17,9 @@ numbers checked), column-wise.
 
 SOURCE_ROW is the line of the Obs element in the file (lxml's `sourceline`), so the report
 points at a line the submitter can open in an editor. libxml2 counts the line where the start tag
-ends: an Obs whose attributes are spread over several lines is named by the last of them.
+ends: an Obs whose attributes are spread over several lines is named by the last of them. From
+line 65,535 on libxml2's lines are wrong (a 16-bit field), so in a file that long the lines are
+counted again from the bytes (`xml_lines`), the same way.
 """
 
 import functools
@@ -29,21 +31,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from lxml import etree
 
+from primi.ingest.bad_rows import BadRows, row_findings
 from primi.ingest.errors import ReadError
 from primi.ingest.file_data import FileData
 from primi.ingest.sdmx_csv import (
     CODED_ATTRIBUTES,
-    FIRST_DATA_ROW,
     INTEGER_ATTRIBUTES,
     INTEGER_PATTERN,
     NUMBER_PATTERN,
     REQUIRED,
+    action_problem,
     canonical_periods,
-    check_actions,
     check_columns,
     empty_as_null,
     parse_numbers,
 )
+from primi.ingest.xml_lines import BIG_LINE, start_tag_lines
 from primi.ingest.xml_safety import iterparse_safely
 from primi.standard import frame
 
@@ -124,12 +127,13 @@ class _Gathered:
 
 
 def read_sdmx_ml(path: Path) -> FileData:
-    """Read an SDMX-ML data message sent against a PRIMI structure; ReadError if it cannot."""
+    """Read an SDMX-ML data message sent against a PRIMI structure; ReadError if it cannot be
+    read at all, error findings (and the observations it could read) for values it cannot."""
     path = Path(path)
     name = path.name
     gathered, version = _gather(path)
     raw = _raw_table(gathered)
-    lines = pa.array(gathered.obs_lines, pa.int64())
+    lines = pa.array(_exact_lines(path, "Obs", gathered.obs_lines), pa.int64())
     structures = {s.ref for s in gathered.used.values()} or {
         s.ref for s in gathered.structures.values()
     }
@@ -148,57 +152,65 @@ def read_sdmx_ml(path: Path) -> FileData:
             "the attributes on each series.",
             row=gathered.group_line,
         )
-    for action, line in gathered.actions:
-        letter = ACTION_LETTERS.get(action.lower(), action)
-        try:
-            check_actions(name, pa.chunked_array([pa.array([letter])]))
-        except ReadError as err:
-            raise relocated(err, line) from None
-    table = frame_from_components(name, raw, lines)
-    return FileData(table=table, dataflows=structures, version=version)
+    table, bad = frame_from_components(raw, lines)
+    dataset_lines = _exact_lines(path, "DataSet", [line for _, line in gathered.actions])
+    for (action, _), line in zip(gathered.actions, dataset_lines, strict=True):
+        problem = action_problem(ACTION_LETTERS.get(action.lower(), action))
+        if problem is not None:
+            rule, es, en = problem
+            bad.add_rows(rule, [line], "action", None, lambda _, es=es, en=en: (es, en))
+    return FileData(
+        table=table,
+        dataflows=structures,
+        version=version,
+        findings=row_findings(name, [bad]),
+        rows_read=raw.num_rows,
+    )
 
 
-def frame_from_components(name: str, raw: pa.Table, source_rows: pa.Array) -> pa.Table:
-    """The canonical frame from one text column per component (OBS_VALUE text or numbers).
+def _exact_lines(path: Path, local: str, lines: list[int]) -> list[int] | np.ndarray:
+    """lxml's lines of the `local` elements, counted again from the bytes when one of them is
+    past the lines libxml2 numbers exactly (see xml_lines)."""
+    if not lines or max(lines) < BIG_LINE:
+        return lines
+    counted = start_tag_lines(path, local, len(lines))
+    return lines if counted is None else counted
 
-    Shared with the SDMX-JSON reader: the conversions are SDMX-CSV's, and an error's row is
-    taken from `source_rows` (line or position in the file) instead of the CSV row number.
+
+def frame_from_components(raw: pa.Table, source_rows: pa.Array) -> tuple[pa.Table, BadRows]:
+    """The canonical frame from one text column per component (OBS_VALUE text or numbers),
+    with the rows that hold a value it cannot read left out and marked in the BadRows returned.
+
+    Shared with the SDMX-JSON reader: the conversions are SDMX-CSV's, and rows are named by
+    `source_rows` (line or position in the file).
     """
+    bad = BadRows(source_rows)
     columns: dict[str, pa.ChunkedArray | pa.Array] = {}
     for dim in (*frame.DIMENSIONS, frame.TIME_DIMENSION):
         column = raw.column(dim)
-        if column.null_count:
-            row = int(source_rows[pc.index(pc.is_null(column), True).as_py()].as_py())
-            raise ReadError(
-                name,
-                "L0_MISSING_VALUE",
+        bad.add(
+            "L0_MISSING_VALUE", pc.is_null(column), dim, None,
+            lambda _, dim=dim: (
                 f"La observación no tiene valor para la dimensión {dim}.",
                 f"The observation has no value for the dimension {dim}.",
-                row=row,
-                column=dim,
-            )
+            ),
+        )  # fmt: skip
         columns[dim] = column
-    try:
-        columns[frame.TIME_DIMENSION] = canonical_periods(name, raw.column(frame.TIME_DIMENSION))
-        measure = raw.column(frame.MEASURE)
-        if pa.types.is_string(measure.type):
-            measure = parse_numbers(name, measure, frame.MEASURE, NUMBER_PATTERN)
-        columns[frame.MEASURE] = measure.cast(pa.float64())
-        for attr in CODED_ATTRIBUTES:
-            if attr in raw.column_names:
-                columns[attr] = empty_as_null(raw.column(attr))
-        if "COMMENT_OBS" in raw.column_names:
-            columns["COMMENT_OBS"] = empty_as_null(raw.column("COMMENT_OBS"))
-        for attr in INTEGER_ATTRIBUTES:
-            if attr in raw.column_names:
-                columns[attr] = parse_numbers(name, raw.column(attr), attr, INTEGER_PATTERN)
-    except ReadError as err:
-        row = err.row
-        if row is not None and 0 <= row - FIRST_DATA_ROW < len(source_rows):
-            row = int(source_rows[row - FIRST_DATA_ROW].as_py())
-        raise relocated(err, row) from None
+    columns[frame.TIME_DIMENSION] = canonical_periods(raw.column(frame.TIME_DIMENSION), bad)
+    measure = raw.column(frame.MEASURE)
+    if pa.types.is_string(measure.type):
+        measure = parse_numbers(measure, frame.MEASURE, NUMBER_PATTERN, bad)
+    columns[frame.MEASURE] = measure.cast(pa.float64())
+    for attr in CODED_ATTRIBUTES:
+        if attr in raw.column_names:
+            columns[attr] = empty_as_null(raw.column(attr))
+    if "COMMENT_OBS" in raw.column_names:
+        columns["COMMENT_OBS"] = empty_as_null(raw.column("COMMENT_OBS"))
+    for attr in INTEGER_ATTRIBUTES:
+        if attr in raw.column_names:
+            columns[attr] = parse_numbers(raw.column(attr), attr, INTEGER_PATTERN, bad)
     columns[frame.SOURCE_ROW] = source_rows
-    return frame.conform(pa.table(columns))
+    return bad.keep(frame.conform(pa.table(columns))), bad
 
 
 def relocated(err: ReadError, row: int | None) -> ReadError:

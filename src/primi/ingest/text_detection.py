@@ -52,16 +52,19 @@ def detect_encoding(data: bytes) -> str:
 
 
 def detect_delimiter(text: str) -> str:
-    """Comma, semicolon or tab, by csv.Sniffer on the first lines, else by counting the header."""
+    """Comma, semicolon or tab, by csv.Sniffer on the first lines if the header holds it, else
+    by counting the header."""
     head = "\n".join(text.splitlines()[:_SNIFF_LINES])
     try:
         found = csv.Sniffer().sniff(head, delimiters="".join(DELIMITERS)).delimiter
     except csv.Error:
         found = None
-    if found in DELIMITERS:
-        return found
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in DELIMITERS}
+    # The sniffer prefers a comma found equally often in every data row, which a decimal comma
+    # in each value of a `;` file is: a delimiter the header does not hold is not one.
+    if found in DELIMITERS and counts[found]:
+        return found
     return max(DELIMITERS, key=lambda d: (counts[d], d == ","))
 
 

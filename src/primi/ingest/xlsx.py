@@ -8,24 +8,43 @@ module notes below); python-calamine then reads the values, about ten times fast
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 import zipfile
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine
 from python_calamine import CalamineWorkbook
 
-from primi.ingest import xlsx_template, xlsx_wide
-from primi.ingest.file_data import FileData
+from primi.checks.findings import WARNING, Finding
+from primi.checks.rules import max_findings_per_rule
+from primi.ingest import xlsx_template
+from primi.ingest.bad_rows import BadRows, row_findings
+from primi.ingest.errors import ReadError
+from primi.ingest.file_data import SHEET_ROWS, FileData
 from primi.ingest.xlsx_cells import code_of, key_value
 from primi.ingest.xlsx_frame import error
+from primi.ingest.xlsx_tables import (
+    TEMPLATE,
+    WIDE,
+    SheetTable,
+    find_tables,
+    first_number,
+    sheet_rows,
+    visible_sheets,
+)
+from primi.ingest.xlsx_wide import read_wide_rows
 from primi.standard import frame
 from primi.standard.catalogue import Standard, load_standard
 
-TEMPLATE, WIDE = "xlsx-template", "xlsx-wide"
+__all__ = ["TEMPLATE", "WIDE", "read_xlsx", "refuse_active_content"]
 VERSION = "1.0"
 FIXED_KEYS = (*frame.DIMENSIONS, frame.TIME_DIMENSION, *frame.ATTRIBUTES, "DATAFLOW")
 _FORMULA = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s>/]")
@@ -69,10 +88,12 @@ def read_xlsx(
     sheet: str | None = None,
     std: Standard | None = None,
 ) -> FileData:
-    """Read a filled template or a wide sheet; ReadError (level 0 or 1) if it cannot be read.
+    """Read every table of a filled template or a bulletin's workbook (`xlsx_tables`).
 
-    Keyword arguments give fixed values that the sheet does not state ("KEY: value" cells above
-    the table win over nothing, and a conflict with `country` is an error).
+    ReadError if the workbook cannot be read at all; a table that cannot be understood, or a cell
+    that cannot be read, is an error finding naming its sheet and row, and the file is refused
+    with all of them (the frame holds the rows that could be read). Keyword arguments give fixed
+    values that the sheets do not state (a conflict with a "KEY: value" cell is an error).
     """
     path = Path(path)
     name = path.name
@@ -80,7 +101,7 @@ def read_xlsx(
     refuse_active_content(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        found = _find_table(workbook, sheet)
+        sheets = {s: sheet_rows(workbook, s) for s in visible_sheets(workbook, sheet)}
     except BaseException as exc:
         if not isinstance(exc, _CALAMINE_ERRORS) and not _is_rust_panic(exc):
             raise
@@ -90,7 +111,8 @@ def read_xlsx(
             f"No se puede leer el libro de Excel: {exc}",
             f"The Excel workbook cannot be read: {exc}",
         ) from None
-    if found is None:
+    tables = {s: find_tables(s, rows) for s, rows in sheets.items()}
+    if not any(tables.values()):
         raise error(
             name,
             "L0_NO_DATA_SHEET",
@@ -99,15 +121,93 @@ def read_xlsx(
             "No sheet holds a data table: neither the template's header (TIME_PERIOD, "
             "OBS_VALUE) nor period columns (2023-01, Jan 2023, 2023…).",
         )
-    layout, sheet_name, rows, header = found
-    label = f"{name} [{sheet_name}]"
-    fixed = _fixed_values(rows[:header])
-    _merge_keywords(label, fixed, country=country, indicator=indicator, freq=freq)
-    reader = xlsx_template.read_template_rows if layout == TEMPLATE else xlsx_wide.read_wide_rows
-    table = reader(label, rows, header, fixed)
-    if dataflow is None:
-        dataflow = fixed.get("DATAFLOW")
-    return FileData(table=table, dataflows=_dataflows(table, dataflow, std), version=layout)
+    keywords = {"country": country, "indicator": indicator, "freq": freq}
+    findings = [_not_read(name, s, rows) for s, rows in sheets.items() if not tables[s]]
+    findings = [f for f in findings if f is not None]
+    parts: list[pa.Table] = []
+    bads: list[BadRows] = []
+    read: list[str] = []
+    flows: set[str] = set()
+    layouts: list[str] = []
+    for sheet_name, found in tables.items():
+        rows = sheets[sheet_name]
+        for table in found:
+            try:
+                fixed = _table_fixed(rows, found[0], table)
+                _merge_keywords(fixed, **keywords)
+                part = _read_table(rows, table, fixed, bads)
+            except ReadError as err:
+                findings.append(_placed(err, name, table))
+                continue
+            if sheet_name not in read:
+                read.append(sheet_name)
+            offset = read.index(sheet_name) * SHEET_ROWS
+            if offset:
+                shifted = pc.add(part.column(frame.SOURCE_ROW), pa.scalar(offset, pa.int64()))
+                index = part.column_names.index(frame.SOURCE_ROW)
+                part = frame.conform(part.set_column(index, frame.SOURCE_ROW, shifted))
+            parts.append(part)
+            flows |= _dataflows(part, dataflow or fixed.get("DATAFLOW"), std)
+            layouts += [table.layout] if table.layout not in layouts else []
+    return FileData(
+        table=pa.concat_tables(parts) if parts else frame.SCHEMA.empty_table(),
+        dataflows=flows,
+        version="+".join(layouts) or "xlsx",
+        findings=findings + row_findings(name, bads),
+        rows_read=sum(len(b.rows) + b.skipped for b in bads),
+        sheets=tuple(read),
+    )
+
+
+def _read_table(
+    rows: list[list], table: SheetTable, fixed: dict[str, str], bads: list[BadRows]
+) -> pa.Table:
+    """One table's frame; its BadRows join `bads` (once the table is understood)."""
+
+    def bad_rows(source_rows: np.ndarray) -> BadRows:
+        bad = BadRows(source_rows, sheet=table.sheet)
+        bads.append(bad)
+        return bad
+
+    reader = xlsx_template.read_template_rows if table.layout == TEMPLATE else read_wide_rows
+    count = len(bads)
+    try:
+        return reader(rows, table.header, table.end, fixed, bad_rows)
+    except ReadError:
+        del bads[count:]  # a table refused whole: its cells are not listed one by one
+        raise
+
+
+def _placed(err: ReadError, name: str, table: SheetTable) -> Finding:
+    """A table's refusal with its file, sheet and (when it names none) its header row."""
+    f = err.finding
+    return replace(f, file=name, sheet=table.sheet, row=f.row or table.header + 1)
+
+
+def _table_fixed(rows: list[list], first: SheetTable, table: SheetTable) -> dict[str, str]:
+    """Fixed values of a table: those above the sheet's first table hold for every table of the
+    sheet, and a later table's own title rows add to them or override them."""
+    fixed = _fixed_values(rows[: first.header])
+    if table is not first:
+        fixed |= _fixed_values(rows[table.title : table.header])
+    return fixed
+
+
+def _not_read(name: str, sheet: str, rows: list[list]) -> Finding | None:
+    """A visible sheet that holds numbers but no table: said, since its figures are not read."""
+    at = first_number(rows)
+    if at is None:
+        return None
+    return Finding(
+        "W_SHEET_NOT_READ", 0, WARNING, name,
+        f"La hoja «{sheet}» tiene cifras (la primera en la fila {at + 1}) pero ninguna tabla "
+        "que se pueda leer: ni el encabezado de la plantilla (TIME_PERIOD, OBS_VALUE) ni una "
+        "fila de períodos (2023-01, ene-2023, 2023…). Sus cifras no se leyeron.",
+        f"Sheet '{sheet}' holds figures (the first on row {at + 1}) but no table that can be "
+        "read: neither the template's header (TIME_PERIOD, OBS_VALUE) nor a row of periods "
+        "(2023-01, Jan 2023, 2023…). Its figures were not read.",
+        row=at + 1, sheet=sheet,
+    )  # fmt: skip
 
 
 def _is_rust_panic(exc: BaseException) -> bool:
@@ -115,29 +215,6 @@ def _is_rust_panic(exc: BaseException) -> bool:
     exception is a BaseException that cannot be imported by name."""
     kind = type(exc)
     return kind.__module__ == "pyo3_runtime" and kind.__name__ == "PanicException"
-
-
-def _find_table(
-    workbook: CalamineWorkbook, sheet: str | None
-) -> tuple[str, str, list[list], int] | None:
-    """The first visible sheet headed like a template, else the first with period columns."""
-    candidates = [
-        m.name
-        for m in workbook.sheets_metadata
-        if (sheet is None and str(m.visible).endswith("Visible") and "WorkSheet" in str(m.typ))
-        or m.name == sheet
-    ]
-    found = None
-    for sheet_name in candidates:
-        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        header = xlsx_template.header_row(rows)
-        if header is not None:
-            found = (TEMPLATE, sheet_name, rows, header)
-            break
-        header = xlsx_wide.header_row(rows)
-        if header is not None and found is None:
-            found = (WIDE, sheet_name, rows, header)
-    return found
 
 
 def refuse_active_content(path: Path) -> None:
@@ -156,18 +233,7 @@ def refuse_active_content(path: Path) -> None:
                         "The workbook contains macros or active controls. Save it as 'Excel "
                         "Workbook (.xlsx)', without macros, and upload it again.",
                     )
-            for sheet_name, part in _sheet_parts(zf).items():
-                cell = _first_formula(zf, part)
-                if cell is not None:
-                    raise error(
-                        f"{name} [{sheet_name}]",
-                        "L0_FORMULA",
-                        f"La celda {cell} de la hoja «{sheet_name}» tiene una fórmula. Copie la "
-                        "hoja y péguela como valores (Pegado especial → Valores) antes de subirla.",
-                        f"Cell {cell} of sheet '{sheet_name}' holds a formula. Copy the sheet and "
-                        "paste it as values (Paste special → Values) before uploading it.",
-                        column=cell,
-                    )
+            found = {s: _formula_cells(zf, part) for s, part in _sheet_parts(zf).items()}
     except _DAMAGED_ZIP:
         raise error(
             name,
@@ -177,6 +243,36 @@ def refuse_active_content(path: Path) -> None:
             "The file is not a valid Excel .xlsx workbook. Open it in Excel and use 'Save as' → "
             "'Excel Workbook (.xlsx)'.",
         ) from None
+    found = {s: cells for s, cells in found.items() if cells[1]}
+    if found:
+        raise _formulas_error(name, found)
+
+
+def _formulas_error(name: str, found: dict[str, tuple[list[str], int]]) -> ReadError:
+    """One refusal that names every cell with a formula (up to the rule's cap per sheet)."""
+    sheet, (cells, _) = next(iter(found.items()))
+    listed_es = "; ".join(
+        f"hoja «{s}»: {', '.join(c)}" + (f" y {n - len(c)} más" if n > len(c) else "")
+        for s, (c, n) in found.items()
+    )
+    listed_en = "; ".join(
+        f"sheet '{s}': {', '.join(c)}" + (f" and {n - len(c)} more" if n > len(c) else "")
+        for s, (c, n) in found.items()
+    )
+    total = sum(n for _, n in found.values())
+    return error(
+        name,
+        "L0_FORMULA",
+        f"La celda {cells[0]} de la hoja «{sheet}» tiene una fórmula ({total} celdas con fórmula "
+        f"en el libro: {listed_es}). Copie cada hoja y péguela como valores (Pegado especial → "
+        "Valores) antes de subirla.",
+        f"Cell {cells[0]} of sheet '{sheet}' holds a formula ({total} cells with a formula in "
+        f"the workbook: {listed_en}). Copy each sheet and paste it as values (Paste special → "
+        "Values) before uploading it.",
+        row=int(re.sub(r"\D", "", cells[0]) or 0) or None,
+        column=cells[0],
+        sheet=sheet,
+    )
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -192,18 +288,39 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _first_formula(zf: zipfile.ZipFile, part: str) -> str | None:
-    """The reference of the first cell with a formula, streaming the XML in 1 MB chunks."""
-    tail = b""
+def _formula_cells(zf: zipfile.ZipFile, part: str) -> tuple[list[str], int]:
+    """The first cells with a formula (up to the rule's cap) and how many there are, streaming
+    the XML in 1 MB chunks cut before a tag; cell tags are looked at only in chunks that hold a
+    formula."""
+    limit = max_findings_per_rule()
+    cells: list[str] = []
+    count = 0
+    last = "?"
+    carry = b""
     with zf.open(part) as fh:
-        while chunk := fh.read(_CHUNK):
-            text = tail + chunk
-            m = _FORMULA.search(text)
-            if m:
-                refs = _CELL_REF.findall(text, 0, m.start())
-                return refs[-1].decode() if refs else "?"
-            tail = text[-4096:]
-    return None
+        while True:
+            chunk = fh.read(_CHUNK)
+            text = carry + chunk
+            cut = text.rfind(b"<") if chunk else len(text)
+            if cut <= 0 and chunk:
+                carry = text
+                continue
+            text, carry = text[:cut], text[cut:]
+            formulas = [m.start() for m in _FORMULA.finditer(text)]
+            if formulas:
+                refs = [(m.start(), m.group(1).decode()) for m in _CELL_REF.finditer(text)]
+                starts = [at for at, _ in refs]
+                for at in formulas:
+                    k = bisect.bisect_right(starts, at) - 1
+                    if len(cells) < limit:
+                        cells.append(refs[k][1] if k >= 0 else last)
+                count += len(formulas)
+                last = refs[-1][1] if refs else last
+            elif b"<c" in text:
+                found = list(_CELL_REF.finditer(text[-4096:]))
+                last = found[-1].group(1).decode() if found else last
+            if not chunk:
+                return cells, count
 
 
 def _fixed_values(rows: list[list]) -> dict[str, str]:
@@ -223,7 +340,7 @@ def _fixed_values(rows: list[list]) -> dict[str, str]:
     return fixed
 
 
-def _merge_keywords(file: str, fixed: dict[str, str], **keywords: str | None) -> None:
+def _merge_keywords(fixed: dict[str, str], **keywords: str | None) -> None:
     keys = {"country": "REF_AREA", "indicator": "INDICATOR", "freq": "FREQ"}
     for word, value in keywords.items():
         if value is None:
@@ -232,7 +349,7 @@ def _merge_keywords(file: str, fixed: dict[str, str], **keywords: str | None) ->
         stated = fixed.get(key)
         if stated is not None and stated != value:
             raise error(
-                file,
+                "",
                 "L0_FIXED_CONFLICT",
                 f"La hoja indica {key} = {stated}, pero el envío es para {value}.",
                 f"The sheet states {key} = {stated}, but the submission is for {value}.",

@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from primi.ingest.xlsx_frame import (
+    BadRowsFor,
     build,
     codes,
     is_blank,
@@ -18,6 +19,7 @@ from primi.ingest.xlsx_frame import (
     numbers,
     objects,
     periods,
+    repeated_column,
     texts,
 )
 from primi.standard import frame
@@ -35,26 +37,33 @@ def header_row(rows: list[list], limit: int = 60) -> int | None:
     return None
 
 
-def read_template_rows(file: str, rows: list[list], header: int, fixed: dict[str, str]) -> pa.Table:
-    """The canonical frame of the rows under `header`; empty rows are skipped."""
+def read_template_rows(
+    rows: list[list], header: int, end: int, fixed: dict[str, str], bad_rows: BadRowsFor
+) -> pa.Table:
+    """The canonical frame of the rows from under `header` to `end`; empty rows are skipped.
+
+    `bad_rows` makes the BadRows of the table from its sheet rows; the rows with a bad cell are
+    marked there and left out of the frame.
+    """
     names = [str(v).strip().upper() if isinstance(v, str) else "" for v in rows[header]]
-    wanted = {
-        name: i
-        for i, name in enumerate(names)
-        if name in frame.SCHEMA.names and name != frame.SOURCE_ROW
-    }
-    body = rows[header + 1 :]
+    wanted: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in frame.SCHEMA.names and name != frame.SOURCE_ROW:
+            if name in wanted:
+                raise repeated_column(header, name, wanted[name], i)
+            wanted[name] = i
+    body = rows[header + 1 : end]
     width = len(names)
     if not body:
-        raise no_rows(file, header + 1)
+        raise no_rows(header + 1)
     columns_raw = list(zip(*(r[:width] + [""] * (width - len(r)) for r in body), strict=False))
     arrays = {name: objects(columns_raw[i]) for name, i in wanted.items()}
     filled = np.zeros(len(body), dtype=bool)
     for values in arrays.values():
         filled |= ~is_blank(values)
     if not filled.any():
-        raise no_rows(file, header + 1)
-    sheet_rows = np.arange(header + 2, header + 2 + len(body), dtype=np.int64)[filled]
+        raise no_rows(header + 1)
+    bad = bad_rows(np.arange(header + 2, header + 2 + len(body), dtype=np.int64)[filled])
     arrays = {name: values[filled] for name, values in arrays.items()}
     columns: dict[str, pa.Array] = {}
     for name, values in arrays.items():
@@ -63,24 +72,11 @@ def read_template_rows(file: str, rows: list[list], header: int, fixed: dict[str
             if blank.any():
                 values = values.copy()
                 values[blank] = fixed.get(name, "")
-            if is_blank(values).any():
-                columns[name] = _with_nulls(values, file, sheet_rows, name)
-                continue
-            columns[name] = periods(values, file, sheet_rows, name)
+            columns[name] = periods(values, name, bad)
         elif name in NUMBER_COLUMNS:
-            columns[name] = numbers(values, file, sheet_rows, name)
+            columns[name] = numbers(values, name, bad)
         elif name in TEXT_COLUMNS:
             columns[name] = texts(values)
         else:
             columns[name] = codes(values)
-    return build(file, columns, fixed, sheet_rows, {})
-
-
-def _with_nulls(values: np.ndarray, file: str, rows: np.ndarray, name: str) -> pa.Array:
-    """Periods with nulls where blank, so that `build` names the first empty row."""
-    blank = is_blank(values)
-    result = np.full(len(values), None, dtype=object)
-    if (~blank).any():
-        parsed = periods(values[~blank], file, rows[~blank], name).to_pylist()
-        result[~blank] = parsed
-    return pa.array(result, pa.string())
+    return build(columns, fixed, bad, {})

@@ -168,22 +168,25 @@ def submit_file(
         read = read_any(path, max_bytes=settings.PRIMI_UPLOAD_MAX_BYTES, defaults=defaults)
     except ReadError as err:
         raise SubmissionError.from_read_error(err, name) from None
-    dataflow = _one_dataflow(read.dataflows, name, std)
-    rows = read.table.num_rows
+    rows = read.rows_read
     if rows > settings.PRIMI_UPLOAD_MAX_ROWS:
         raise SubmissionError(
             name, "L0_ROWS",
             f"{name}: {rows} filas; el límite es {settings.PRIMI_UPLOAD_MAX_ROWS}.",
             f"{name}: {rows} rows; the limit is {settings.PRIMI_UPLOAD_MAX_ROWS}.",
         )  # fmt: skip
+    if read.refused:  # cells the reader could not read: every one is in the report, no checks
+        flows = ", ".join(sorted(read.dataflows)) or "-"
+        return SubmissionResult(name, flows, rows, dry_run, read.locate(read.findings))
+    dataflow = _one_dataflow(read.dataflows, name, std)
     report(CHECK, 0, rows)
     table, resolved = resolve_codes(read.table, std, name)
     result = SubmissionResult(name, dataflow, rows, dry_run)
-    result.findings = [
+    result.findings = read.locate([
         *read.findings,
         *resolved,
         *run_checks(table, std, dataflow=dataflow, file=name, provider=provider),
-    ]
+    ])  # fmt: skip
     result.unexplained = (
         [] if override else unexplained_warnings(result.findings, explanations or {})
     )
