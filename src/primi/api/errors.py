@@ -134,7 +134,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        body = payload(request, exc.message, exc.message)
+        body = payload(
+            request,
+            f"The request could not be served: {exc.message}",
+            f"La solicitud no se pudo atender: {exc.message}",
+        )
         return api.create_response(request, body, status=exc.status_code)
 
     @api.exception_handler(Exception)
