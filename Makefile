@@ -48,7 +48,7 @@ $(PY_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 # Babel's pure-Python compiler, so GNU gettext is not needed.
