@@ -209,3 +209,21 @@ def test_not_utf8(tmp_path):
     with pytest.raises(ReadError) as info:
         read_sdmx_json(path)
     assert info.value.rule == "L0_ENCODING"
+
+
+@pytest.mark.parametrize(
+    "surrogate",
+    [b"\xed\xa0\x80", rb"\ud800"],
+    ids=["encoded-bytes", "json-escape"],
+)
+def test_a_lone_surrogate_is_an_encoding_refusal(tmp_path, surrogate):
+    """Found by the generated hostile files: json reads both forms into a str that Arrow cannot
+    encode; the file is refused by name instead of crashing."""
+    doc = {"dataSets": [{"attributes": [0], "series": SERIES}], "structure": structure()}
+    text = json.dumps(doc).encode().replace(b'"2024-02"', b'"' + surrogate + b'2024-02"')
+    path = tmp_path / "sub.json"
+    path.write_bytes(text)
+    with pytest.raises(ReadError) as info:
+        read_sdmx_json(path)
+    assert info.value.rule == "L0_ENCODING"
+    assert "Unicode" in info.value.message_es and "lone surrogate" in info.value.message_en

@@ -10,6 +10,7 @@ import openpyxl
 import pyarrow.compute as pc
 import pytest
 
+from primi.checks.rules import max_findings_per_rule
 from primi.ingest.errors import ReadError
 from primi.ingest.xlsx import WIDE, read_xlsx
 from primi.ingest.xlsx_cells import period_of
@@ -205,6 +206,28 @@ def test_a_formula_is_refused_naming_the_cell(tmp_path: Path) -> None:
         read_xlsx(path)
     assert err.value.finding.rule == "L0_FORMULA"
     assert "E5" in err.value.finding.message_en and "Sheet" in err.value.finding.message_es
+
+
+def test_every_formula_cell_is_named_in_the_refusal(tmp_path: Path) -> None:
+    """A column of formulas (30,000 cells, past several 1 MB chunks of sheet XML) and one on a
+    second sheet: the refusal counts them all and names the first ones of each sheet."""
+    path = tmp_path / "formulas.xlsx"
+    wb = _template_like(path)
+    ws = wb.active
+    for r in range(5, 30_005):
+        ws.cell(row=r, column=5, value=f"=E{r - 1}+1")
+        ws.cell(row=r, column=6, value="texto de relleno para que la hoja pese varios megabytes")
+    wb.create_sheet("Otra")["C7"] = "=1+1"
+    wb.save(path)
+    with pytest.raises(ReadError) as err:
+        read_xlsx(path)
+    f = err.value.finding
+    assert (f.rule, f.sheet, f.row, f.column) == ("L0_FORMULA", "Sheet", 5, "E5")
+    limit = max_findings_per_rule()
+    listed = ", ".join(f"E{r}" for r in range(5, 5 + limit))
+    assert f"hoja «Sheet»: {listed} y {30_000 - limit} más; hoja «Otra»: C7" in f.message_es
+    assert f"sheet 'Sheet': {listed} and {30_000 - limit} more; sheet 'Otra': C7" in f.message_en
+    assert "30001 cells with a formula" in f.message_en
 
 
 def test_a_macro_project_is_refused(tmp_path: Path) -> None:

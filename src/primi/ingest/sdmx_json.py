@@ -58,6 +58,14 @@ def read_sdmx_json(path: Path) -> FileData:
             parts.append(_dataset_table(structure, dataset))
     except _Shape as exc:
         raise _shape_error(name, str(exc)) from None
+    except UnicodeEncodeError:  # JSON lets a lone surrogate through ("\ud800"); Arrow does not
+        raise ReadError(
+            name,
+            "L0_ENCODING",
+            "El archivo tiene texto que no es Unicode válido (un carácter sustituto suelto, "
+            "\\ud800-\\udfff).",
+            "The file holds text that is not valid Unicode (a lone surrogate, \\ud800-\\udfff).",
+        ) from None
     raw = _concat(parts)
     try:
         check_columns(name, raw.column_names, refs)

@@ -123,7 +123,21 @@ def read_xlsx(
         )
     keywords = {"country": country, "indicator": indicator, "freq": freq}
     findings = [_not_read(name, s, rows) for s, rows in sheets.items() if not tables[s]]
-    findings = [f for f in findings if f is not None]
+    read = _read_tables(name, sheets, tables, keywords, dataflow, std)
+    read.findings[:0] = [f for f in findings if f is not None]
+    return read
+
+
+def _read_tables(
+    name: str,
+    sheets: dict[str, list[list]],
+    tables: dict[str, list[SheetTable]],
+    keywords: dict[str, str | None],
+    dataflow: str | None,
+    std: Standard,
+) -> FileData:
+    """Every table's frame, one after the other, and the findings of those it cannot read."""
+    findings: list[Finding] = []
     parts: list[pa.Table] = []
     bads: list[BadRows] = []
     read: list[str] = []
@@ -141,12 +155,7 @@ def read_xlsx(
                 continue
             if sheet_name not in read:
                 read.append(sheet_name)
-            offset = read.index(sheet_name) * SHEET_ROWS
-            if offset:
-                shifted = pc.add(part.column(frame.SOURCE_ROW), pa.scalar(offset, pa.int64()))
-                index = part.column_names.index(frame.SOURCE_ROW)
-                part = frame.conform(part.set_column(index, frame.SOURCE_ROW, shifted))
-            parts.append(part)
+            parts.append(_numbered(part, read.index(sheet_name)))
             flows |= _dataflows(part, dataflow or fixed.get("DATAFLOW"), std)
             layouts += [table.layout] if table.layout not in layouts else []
     return FileData(
@@ -157,6 +166,15 @@ def read_xlsx(
         rows_read=sum(len(b.rows) + b.skipped for b in bads),
         sheets=tuple(read),
     )
+
+
+def _numbered(part: pa.Table, sheet_index: int) -> pa.Table:
+    """The frame of a table of the k-th sheet read, its rows numbered k * SHEET_ROWS + row."""
+    if not sheet_index:
+        return part
+    shifted = pc.add(part.column(frame.SOURCE_ROW), pa.scalar(sheet_index * SHEET_ROWS, pa.int64()))
+    index = part.column_names.index(frame.SOURCE_ROW)
+    return frame.conform(part.set_column(index, frame.SOURCE_ROW, shifted))
 
 
 def _read_table(
