@@ -341,3 +341,48 @@ def test_no_python_step_per_row_on_the_way(tmp_path, monkeypatch):
     assert [f.count for f in read.findings][-1] == 20_000 - limit
     assert read.table.num_rows == 0 and read.rows_read == 20_000
     assert np.array_equal([f.row for f in read.findings[:limit]], np.arange(2, limit + 2))
+
+
+def test_numbers_too_large_for_the_store_are_bad_cells(tmp_path):
+    """`1e400` is written as a number but reads as infinity, which no count can be."""
+    lines = sdmx_csv_lines(3)
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",1e400"
+    path = tmp_path / "huge.csv"
+    path.write_text(HEADER_10 + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    read = read_sdmx_csv(path)
+    assert errors(read.findings) == [("L1_NUMBER", 3, "OBS_VALUE")]
+    assert "'1e400' is not a finite number" in read.findings[0].message_en
+    assert read.table.column("OBS_VALUE").to_pylist() == [0.0, 2.0]
+
+    doc = {
+        "structure": {
+            "links": [{"urn": "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow="
+                       "PRIMI:DF_FLOWS(1.0)"}],
+            "dimensions": {
+                "series": [{"id": d, "values": [{"id": v}]} for d, v in (
+                    ("FREQ", "M"), ("REF_AREA", "GTM"), ("INDICATOR", "ENTRY"),
+                    ("COUNTERPART_AREA", "MEX"), ("SEX", "_T"), ("AGE", "_T"),
+                    ("POP_GROUP", "_T"))],
+                "observation": [{"id": "TIME_PERIOD", "values": [
+                    {"id": "2023-01"}, {"id": "2023-02"}, {"id": "2023-03"}]}],
+            },
+        },
+        "dataSets": [{"series": {"0:0:0:0:0:0:0": {"observations": {
+            "0": [1], "1": [1e400], "2": [float("nan")]}}}}],
+    }  # fmt: skip
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")  # Infinity and NaN, as Python writes
+    read = read_sdmx_json(path)
+    assert errors(read.findings) == [("L1_NUMBER", 2, "OBS_VALUE"), ("L1_NUMBER", 3, "OBS_VALUE")]
+    assert read.table.column("OBS_VALUE").to_pylist() == [1.0]
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["REF_AREA: GTM"])
+    wb.active.append(["INDICATOR: ENTRY"])
+    wb.active.append(["País", "ene-2024", "feb-2024"])
+    wb.active.append(["MEX", 3, "1e400"])
+    path = tmp_path / "huge.xlsx"
+    wb.save(path)
+    read = read_xlsx(path)
+    assert errors(read.findings) == [("L1_NUMBER", 4, "feb-2024")]
+    assert read.table.column("OBS_VALUE").to_pylist() == [3.0]

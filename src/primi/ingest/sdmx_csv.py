@@ -411,4 +411,20 @@ def parse_numbers(
     )  # fmt: skip
     readable = pc.and_(pc.invert(missing), pc.invert(wrong))
     cleaned = pc.if_else(readable, pc.utf8_trim_whitespace(column), pa.scalar(None, pa.string()))
-    return cleaned.cast(pa.float64())
+    return finite(cleaned.cast(pa.float64()), col, column, bad)
+
+
+def finite(
+    numbers: pa.ChunkedArray | pa.Array, col: str, shown: pa.ChunkedArray | pa.Array, bad: BadRows
+) -> pa.ChunkedArray | pa.Array:
+    """The numbers with each infinite or NaN one a bad cell (null here): `1e400` is written as a
+    number but is none the store can keep; `shown` is what the file says."""
+    wrong = pc.invert(pc.is_finite(numbers))
+    bad.add(
+        "L1_NUMBER", wrong, col, shown,
+        lambda value: (
+            f"{col} «{value}» no es un número finito (demasiado grande, o infinito).",
+            f"{col} '{value}' is not a finite number (too large, or infinite).",
+        ),
+    )  # fmt: skip
+    return pc.if_else(pc.fill_null(wrong, False), pa.scalar(None, pa.float64()), numbers)

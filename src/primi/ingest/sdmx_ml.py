@@ -44,6 +44,7 @@ from primi.ingest.sdmx_csv import (
     canonical_periods,
     check_columns,
     empty_as_null,
+    finite,
     parse_numbers,
 )
 from primi.ingest.xml_lines import BIG_LINE, start_tag_lines
@@ -200,7 +201,9 @@ def frame_from_components(raw: pa.Table, source_rows: pa.Array) -> tuple[pa.Tabl
     measure = raw.column(frame.MEASURE)
     if pa.types.is_string(measure.type):
         measure = parse_numbers(measure, frame.MEASURE, NUMBER_PATTERN, bad)
-    columns[frame.MEASURE] = measure.cast(pa.float64())
+    else:  # JSON numbers: json reads 1e400 as infinity and NaN as NaN
+        measure = finite(measure.cast(pa.float64()), frame.MEASURE, measure, bad)
+    columns[frame.MEASURE] = measure
     for attr in CODED_ATTRIBUTES:
         if attr in raw.column_names:
             columns[attr] = empty_as_null(raw.column(attr))

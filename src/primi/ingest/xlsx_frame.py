@@ -112,7 +112,8 @@ def numbers(values: np.ndarray, column: str | np.ndarray, bad: BadRows) -> pa.Ar
     each cell that holds no number (a bad cell)."""
     series = pd.Series(values, dtype=object)
     blank = series.isin(NO_VALUE).to_numpy()
-    parsed = pd.to_numeric(series.where(~blank, np.nan), errors="coerce").to_numpy(float)
+    parsed = pd.to_numeric(series.where(~blank, np.nan), errors="coerce").to_numpy(float, copy=True)
+    parsed[np.isinf(parsed)] = np.nan  # "1e400" typed as text: no number the store can keep
     bad.add(
         "L1_NUMBER", ~blank & np.isnan(parsed), column, values,
         lambda value: (
