@@ -101,7 +101,7 @@ def test_file_with_errors_changes_nothing_and_names_row_and_column(tmp_path, cap
     capsys.readouterr()
     assert main(["--lang", "es", "load", str(bad), "--provider", "GTM_IGM"]) == 1
     out = capsys.readouterr().out
-    assert "bad.csv, fila 3, columna COUNTERPART_AREA"  # header is row 1 in out
+    assert "bad.csv, fila 3, columna COUNTERPART_AREA" in out  # the header is row 1
     assert "«ZZZ» no es un código de CL_AREA" in out
     assert "No se cargó nada" in out
     assert _counts() == before
