@@ -3,7 +3,8 @@
 Runs on SQLite by default and on PostgreSQL when DATABASE_URL is set, e.g.
 `scripts/with-postgres .venv/bin/python benchmarks/store_load.py`. The baseline, timed in the
 same run, inserts the same observation rows (already converted, series ids already known) into
-a bare table with the same columns and no indexes: `executemany` on SQLite, COPY on PostgreSQL.
+a bare table with the same columns and no indexes, the way the store does: `executemany` of
+250-row INSERTs on SQLite, binary COPY on PostgreSQL, the payload prepared before the clock.
 The store's time includes everything `load_frame` does from the pyarrow frame: series keys,
 series lookup and insert, periods, the indexed insert and the commit. Aim: ratio >= 0.5.
 Each round runs the baseline, then a load of the same frame: the first load creates the series,
@@ -11,13 +12,11 @@ later ones add a new revision to every observation of existing series (a resubmi
 """
 
 import argparse
-import io
 import sys
 import time
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from _django_setup import setup_django
 
 REF_AREAS = ["BLZ", "CRI", "SLV", "GTM", "HND", "MEX", "NIC", "PAN", "DOM", "JAM"]
@@ -156,8 +155,10 @@ def baseline_columns(frame: pa.Table) -> pa.Table:
 
 
 def baseline_sqlite(rows: pa.Table, chunk: int) -> float:
-    """Plain executemany of ready Python tuples into a bare table, one transaction."""
+    """`executemany` of ready 250-row INSERTs into a bare table, one transaction."""
     from django.db import connection
+
+    from primi.store.loading import ROWS_PER_INSERT
 
     columns = [
         rows.column(c).cast(pa.string())
@@ -165,35 +166,44 @@ def baseline_sqlite(rows: pa.Table, chunk: int) -> float:
         else rows.column(c)
         for c in rows.column_names
     ]
-    tuples = list(zip(*(c.to_pylist() for c in columns), strict=True))
+    width = len(columns)
+    flat = list(zip(*(c.to_pylist() for c in columns), strict=True))
+    whole = len(flat) - len(flat) % ROWS_PER_INSERT
+    batches = [
+        [value for row in flat[start : start + ROWS_PER_INSERT] for value in row]
+        for start in range(0, whole, ROWS_PER_INSERT)
+    ]
     connection.ensure_connection()
     raw = connection.connection
     raw.execute("DROP TABLE IF EXISTS bench_bare_observation")
     raw.execute(f"CREATE TABLE bench_bare_observation ({BARE_COLUMNS})")
     raw.commit()
-    sql = f"INSERT INTO bench_bare_observation VALUES ({', '.join(['?'] * len(columns))})"
+    one = f"({', '.join(['?'] * width)})"
+    sql = f"INSERT INTO bench_bare_observation VALUES {', '.join([one] * ROWS_PER_INSERT)}"
+    per_chunk = max(1, chunk // ROWS_PER_INSERT)
     started = time.perf_counter()
     raw.execute("BEGIN")
-    for start in range(0, len(tuples), chunk):
-        raw.executemany(sql, tuples[start : start + chunk])
+    for start in range(0, len(batches), per_chunk):
+        raw.executemany(sql, batches[start : start + per_chunk])
+    raw.executemany(f"INSERT INTO bench_bare_observation VALUES {one}", flat[whole:])
     raw.execute("COMMIT")
     return time.perf_counter() - started
 
 
 def baseline_postgresql(rows: pa.Table, chunk: int) -> float:
-    """Plain COPY (CSV prepared before the clock starts) into a bare table, one transaction."""
+    """Binary COPY (rows encoded before the clock starts) into a bare table, one transaction."""
     from django.db import connection, transaction
+
+    from primi.store.copy_binary import HEADER, TRAILER, copy_rows
 
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_bare_observation")
         cursor.execute(f"CREATE TABLE bench_bare_observation ({BARE_COLUMNS})")
-    payloads = []
-    for start in range(0, rows.num_rows, chunk):
-        buffer = io.BytesIO()
-        pacsv.write_csv(rows.slice(start, chunk), buffer, pacsv.WriteOptions(include_header=False))
-        payloads.append(buffer.getvalue())
+    payloads = [HEADER]
+    payloads += [bytes(copy_rows(rows.slice(s, chunk))) for s in range(0, rows.num_rows, chunk)]
+    payloads.append(TRAILER)
     started = time.perf_counter()
-    sql = "COPY bench_bare_observation FROM STDIN WITH (FORMAT csv)"
+    sql = "COPY bench_bare_observation FROM STDIN WITH (FORMAT binary)"
     with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for payload in payloads:
             copy.write(payload)
@@ -220,9 +230,9 @@ def main() -> int:
 
     bare = baseline_columns(frame)
     if vendor == "postgresql":
-        baseline, base_name = baseline_postgresql, "COPY into a bare table"
+        baseline, base_name = baseline_postgresql, "binary COPY into a bare table"
     else:
-        baseline, base_name = baseline_sqlite, "executemany into a bare table"
+        baseline, base_name = baseline_sqlite, "250-row INSERTs into a bare table"
     ratios = []
     for round_number in range(1, args.rounds + 1):
         base_seconds = baseline(bare, loading.CHUNK_ROWS)

@@ -1,27 +1,32 @@
 """One file from a provider, from upload to a draft (or published) revision in the store.
 
-The order is fixed: limits, read into the canonical frame, check, and only then load, in one
-transaction. A file with errors, or a dry run, changes nothing in the store.
+The order is fixed: limits, read into the canonical frame, level-1 checks, and only then load,
+in one transaction, while levels 2 and 3 run in another thread (they read no database; the load
+mostly waits on the database or on sqlite3, outside the GIL). The load commits only once every
+check has passed: a file with errors or unexplained warnings is rolled back, and a dry run writes
+nothing, so neither changes anything in the store.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
 
 from primi.checks.findings import ERROR, Finding
+from primi.checks.history import fetch_history
 from primi.checks.report import Report, summarize, unexplained_warnings
-from primi.checks.run import run_checks
+from primi.checks.run import check_level_1, check_levels_2_3
 from primi.ingest.codes import resolve_codes
 from primi.ingest.errors import ReadError
 from primi.ingest.read import read_any
 from primi.ingest.sdmx_csv import parse_structure_ref
 from primi.standard.catalogue import Standard, load_standard
-from primi.store.loading import LoadResult, load_frame
+from primi.store.loading import LoadResult, LoadWithdrawn, load_frame
 from primi.workflow.progress import CHECK, LOAD, READ
 
 
@@ -182,26 +187,44 @@ def submit_file(
     report(CHECK, 0, rows)
     table, resolved = resolve_codes(read.table, std, name)
     result = SubmissionResult(name, dataflow, rows, dry_run)
-    result.findings = read.locate([
-        *read.findings,
-        *resolved,
-        *run_checks(table, std, dataflow=dataflow, file=name, provider=provider),
-    ])  # fmt: skip
-    result.unexplained = (
-        [] if override else unexplained_warnings(result.findings, explanations or {})
-    )
-    if result.errors or result.unexplained or dry_run:
-        return result
-    result.load = load_frame(
-        table,
-        provider=provider,
-        dataflow=dataflow,
-        file_name=name,
-        file_sha256=_sha256(path),
-        publish=publish,
-        notes={"explanations": explanations or {}, "override": override},
-        progress=lambda done: report(LOAD, done, rows),
-    )
+
+    def judge(findings: list[Finding]) -> bool:
+        """Record the findings; True when they keep the file out of the store."""
+        result.findings = read.locate(findings)
+        result.unexplained = (
+            [] if override else unexplained_warnings(result.findings, explanations or {})
+        )
+        return bool(result.errors or result.unexplained)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="primi-checks") as worker:
+        level_1 = worker.submit(check_level_1, table, std, dataflow=dataflow, file=name)
+        history = fetch_history(table, std, dataflow=dataflow, provider=provider)
+        digest = "" if dry_run else _sha256(path)
+        found = [*read.findings, *resolved, *level_1.result()]
+        later = worker.submit(check_levels_2_3, table, std, file=name, history=history)
+        if dry_run or any(f.severity == ERROR for f in found):
+            judge([*found, *later.result()])
+            return result
+
+        def withdraw(wait: bool) -> bool:
+            return (wait or later.done()) and judge([*found, *later.result()])
+
+        # Level 1 passed, so the rows can be written while levels 2 and 3 run; if these keep
+        # the file out, the load is rolled back before it commits.
+        try:
+            result.load = load_frame(
+                table,
+                provider=provider,
+                dataflow=dataflow,
+                file_name=name,
+                file_sha256=digest,
+                publish=publish,
+                notes={"explanations": explanations or {}, "override": override},
+                progress=lambda done: report(LOAD, done, rows),
+                withdraw=withdraw,
+            )
+        except LoadWithdrawn:
+            result.load = None
     return result
 
 
