@@ -19,6 +19,7 @@ from primi.sdmx.errors import SdmxError, not_found
 from primi.standard.artefacts import DATAFLOW
 from primi.standard.catalogue import load_standard
 from primi.standard.frame import AGENCY, DIMENSIONS, TIME_DIMENSION
+from primi.standard.models import Artefact
 from primi.store.keys import KeyPatternError, parse_key
 from primi.store.queries import Selection
 
@@ -105,8 +106,6 @@ def resolve_flow(flow_ref: str) -> FlowRef:
 
 def _known_version(flow_id: str, version: str) -> str:
     """The stored versions of the dataflow (1.0 before the standard was ever synced)."""
-    from primi.standard.models import Artefact
-
     stored = list(
         Artefact.objects.filter(kind=DATAFLOW, artefact_id=flow_id)
         .order_by("major", "minor")

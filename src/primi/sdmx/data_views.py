@@ -1,8 +1,9 @@
 """SDMX-REST 1.5 data, availability and schema queries: parse, check size, then stream.
 
-The order is fixed: the query is read (400/404), the format chosen (406), the selection counted
-(404 when empty, 413 when larger than PRIMI_SDMX_MAX_OBSERVATIONS), a conditional request
-answered (304), and only then are rows read and written as they arrive from the database.
+The order is fixed: the query is read (400/404), the format chosen (406), a conditional request
+answered (304, before any row is counted), the selection counted (404 when empty, 413 when
+larger than PRIMI_SDMX_MAX_OBSERVATIONS), and only then are rows read and written as they arrive
+from the database.
 The count and the rows are read at one instant, so a publication in between changes neither.
 """
 
@@ -85,23 +86,6 @@ def data_response(request: HttpRequest, query: DataQuery) -> HttpResponseBase:
     labels = _labels(request, choice)
     now = timezone.now()
     selection = dataclasses.replace(query.selection, as_of=query.selection.as_of or now)
-    count = count_public_observations(selection)
-    if count == 0:
-        raise not_found(
-            f"no published data of {query.flow.id} match this key and these parameters",
-            f"ningún dato publicado de {query.flow.id} responde a esta clave y estos parámetros",
-        )
-    limit = max_observations()
-    if count > limit:
-        raise SdmxError(
-            413,
-            f"The query selects {count:,} observations; this service answers at most {limit:,} "
-            "at once. Narrow the key (e.g. one REF_AREA or INDICATOR) or the period "
-            "(startPeriod, endPeriod), or ask in several parts.",
-            f"La consulta selecciona {count:,} observaciones; este servicio responde como "
-            f"máximo {limit:,} a la vez. Acote la clave (p. ej. un REF_AREA o INDICATOR) o el "
-            "periodo (startPeriod, endPeriod), o pida en varias partes.",
-        )
     language = preferred_language(request)
     freshness = Freshness.of(
         latest_publication([query.flow.id], as_of=selection.as_of),
@@ -113,6 +97,7 @@ def data_response(request: HttpRequest, query: DataQuery) -> HttpResponseBase:
     unchanged = not_modified(request, freshness)
     if unchanged is not None:
         return unchanged
+    _check_size(query, selection)
     dimension = query.dimension_at_observation
     if choice.offer is SDMX_CSV_DATA_10:  # flat: grouping only matters for series-only details
         dimension = TIME_DIMENSION
@@ -124,6 +109,31 @@ def data_response(request: HttpRequest, query: DataQuery) -> HttpResponseBase:
     )
     response["Content-Language"] = language
     return stamp(response, freshness)
+
+
+def _check_size(query: DataQuery, selection: Selection) -> None:
+    """404 for an empty selection (never 204), 413 above the limit, before anything is sent."""
+    count = count_public_observations(selection)
+    if count == 0:
+        raise _no_data(query)
+    limit = max_observations()
+    if count > limit:
+        raise SdmxError(
+            413,
+            f"The query selects {count:,} observations; this service answers at most {limit:,} "
+            "at once. Narrow the key (e.g. one REF_AREA or INDICATOR) or the period "
+            "(startPeriod, endPeriod), or ask in several parts.",
+            f"La consulta selecciona {count:,} observaciones; este servicio responde como "
+            f"máximo {limit:,} a la vez. Acote la clave (p. ej. un REF_AREA o INDICATOR) o el "
+            "periodo (startPeriod, endPeriod), o pida en varias partes.",
+        )
+
+
+def _no_data(query: DataQuery) -> SdmxError:
+    return not_found(
+        f"no published data of {query.flow.id} match this key and these parameters",
+        f"ningún dato publicado de {query.flow.id} responde a esta clave y estos parámetros",
+    )
 
 
 def _labels(request: HttpRequest, choice: Choice) -> bool:
@@ -158,10 +168,7 @@ def available_constraint(
     selection = dataclasses.replace(query.selection, as_of=timezone.now())
     exact = public_availability(selection)
     if exact.observations == 0:
-        raise not_found(
-            f"no published data of {query.flow.id} match this key and these parameters",
-            f"ningún dato publicado de {query.flow.id} responde a esta clave y estos parámetros",
-        )
+        raise _no_data(query)
     codes = dict(exact.codes)
     if mode == "available":
         # Each dimension's possible codes given the other dimensions' selection, not its own.
