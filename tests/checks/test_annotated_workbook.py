@@ -26,8 +26,6 @@ def _filled(tmp_path: Path) -> Path:
 FINDINGS = [
     Finding(
         "L1_CODE",
-        1,
-        ERROR,
         "envio.xlsx [Datos]",
         "«XYZ» no es un código",
         "'XYZ' is not a code",
@@ -35,19 +33,15 @@ FINDINGS = [
         column="COUNTERPART_AREA",
     ),
     Finding(
-        "L2_HIERARCHY",
-        2,
-        WARNING,
+        "L3_OUTLIER",
         "envio.xlsx",
-        "el total no suma",
-        "the total does not add up",
+        "el valor se aleja de su serie",
+        "the value departs from its series",
         row=6,
         column="OBS_VALUE",
     ),
     Finding(
-        "L1_LABEL",
-        1,
-        INFO,
+        "I_LABEL",
         "envio.xlsx",
         "se leyó una etiqueta",
         "a label was read",
@@ -56,8 +50,6 @@ FINDINGS = [
     ),
     Finding(
         "L1_CODE",
-        1,
-        ERROR,
         "envio.xlsx",
         "otro problema",
         "another problem",
@@ -65,7 +57,7 @@ FINDINGS = [
         column="COUNTERPART_AREA",
     ),
     Finding(
-        "L1_MISSING", 1, ERROR, "envio.xlsx", "falta la edad", "age is missing", row=6, column="AGE"
+        "L1_MISSING_VALUE", "envio.xlsx", "falta la edad", "age is missing", row=6, column="AGE"
     ),
 ]
 
@@ -116,19 +108,15 @@ def test_wide_sheet_findings_point_at_the_period_column(tmp_path: Path) -> None:
     wb.save(src)
     findings = [
         Finding(
-            "L2_HIERARCHY",
-            2,
-            WARNING,
+            "L3_OUTLIER",
             "boletin.xlsx [Boletín]",
-            "no suma",
-            "does not add up",
+            "se aleja de su serie",
+            "departs from its series",
             row=5,
             column="2020-02",
         ),
         Finding(
-            "L1_LABEL",
-            1,
-            INFO,
+            "I_LABEL",
             "boletin.xlsx [Boletín]",
             "etiqueta",
             "label",
@@ -138,5 +126,8 @@ def test_wide_sheet_findings_point_at_the_period_column(tmp_path: Path) -> None:
     ]
     out = annotate_workbook(src, findings, "es", tmp_path / "anotado.xlsx")
     ws = openpyxl.load_workbook(out)["Boletín"]
-    assert ws["C5"].fill.fgColor.rgb == COLOURS[WARNING] and "no suma" in ws["C5"].comment.text
+    assert (
+        ws["C5"].fill.fgColor.rgb == COLOURS[WARNING]
+        and "se aleja de su serie" in ws["C5"].comment.text
+    )
     assert ws["A4"].fill.fgColor.rgb == COLOURS[INFO] and ws["A4"].value == "Cuba"

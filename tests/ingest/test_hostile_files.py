@@ -725,8 +725,8 @@ def deflate_damaged(template: bytes) -> bytes:
             lambda t: b"\xef\xbb\xbf\x80" + long_csv_bytes(VALID_ROWS, "utf-8", ";"),
             "L0_ENCODING",
         ),
-        ("cut.xml", lambda t: b'<?xml version="1.0" encoding="UTF-8"?>\n<mes:', "L0_NOT_SDMX_ML"),
-        ("deflate.xlsx", deflate_damaged, "L0_NOT_XLSX"),
+        ("cut.xml", lambda t: b'<?xml version="1.0" encoding="UTF-8"?>\n<mes:', "L0_FORMAT"),
+        ("deflate.xlsx", deflate_damaged, "L0_UNREADABLE"),
         ("date.xlsx", date_cell_far_below_zero, "L0_UNREADABLE"),
     ],
 )

@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
+from primi.checks.findings import definition_sentence
 from primi.ingest.errors import ReadError
 from primi.ingest.sdmx_csv import parse_structure_ref, read_sdmx_csv
 from primi.standard import frame
@@ -136,7 +137,7 @@ def test_unknown_header(tmp_path):
     path = write(tmp_path, "pais,mes,valor\nGTM,2023-01,5\n")
     with pytest.raises(ReadError) as info:
         read_sdmx_csv(path)
-    assert info.value.rule == "L0_SDMX_CSV_HEADER"
+    assert info.value.rule == "L0_HEADER"
     assert "pais,mes,valor" in info.value.message_en
     assert "DATAFLOW" in info.value.message_es
 
@@ -149,7 +150,7 @@ def test_delete_action_is_refused(tmp_path):
         "dataflow,PRIMI:DF_FLOWS(1.0),D,M,GTM,ENTRY,HND,_T,_T,_T,2024-04,,EV,,,\n",
     )
     [err] = errors(read_sdmx_csv(path))
-    assert (err.rule, err.row, err.column) == ("L0_ACTION_DELETE", 3, "ACTION")
+    assert (err.rule, err.row, err.column) == ("L0_ACTION", 3, "ACTION")
     assert "not supported" in err.message_en
     assert "no se admite" in err.message_es
 
@@ -215,10 +216,11 @@ def test_real_bis_samples_are_rejected_naming_their_structure(real_data, name, s
     with pytest.raises(ReadError) as info:
         read_sdmx_csv(samples / name)
     err = info.value
-    assert err.rule == "L0_FOREIGN_STRUCTURE"
+    assert err.rule == "L0_DATAFLOW"
     assert err.message_en == (
         f"The file uses structure {structure}, not a PRIMI dataflow on DSD_MIGR. "
-        "Missing PRIMI dimensions: REF_AREA, INDICATOR, COUNTERPART_AREA, SEX, AGE, POP_GROUP."
+        "Missing PRIMI dimensions: REF_AREA, INDICATOR, COUNTERPART_AREA, SEX, AGE, POP_GROUP. "
+        + definition_sentence("L0_DATAFLOW", "en")
     )
     assert f"usa la estructura {structure}" in err.message_es
 

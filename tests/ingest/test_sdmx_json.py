@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from shared_paths import SDMX_SAMPLES
 
+from primi.checks.findings import definition_sentence
 from primi.ingest.errors import ReadError
 from primi.ingest.sdmx_json import _dataset_table, _message, _structure_of, read_sdmx_json
 from primi.standard import frame
@@ -135,10 +136,11 @@ def test_real_ecb_message_is_parsed_then_refused_naming_its_structure():
     with pytest.raises(ReadError) as info:
         read_sdmx_json(path)
     err = info.value
-    assert err.rule == "L0_FOREIGN_STRUCTURE"
+    assert err.rule == "L0_DATAFLOW"
     assert err.message_en == (
         "The file uses structure ECB:EXR(1.0), not a PRIMI dataflow on DSD_MIGR. "
-        "Missing PRIMI dimensions: REF_AREA, INDICATOR, COUNTERPART_AREA, SEX, AGE, POP_GROUP."
+        "Missing PRIMI dimensions: REF_AREA, INDICATOR, COUNTERPART_AREA, SEX, AGE, POP_GROUP. "
+        + definition_sentence("L0_DATAFLOW", "en")
     )
     assert "usa la estructura ECB:EXR(1.0)" in err.message_es
 
@@ -146,7 +148,7 @@ def test_real_ecb_message_is_parsed_then_refused_naming_its_structure():
 def test_real_bis_structure_message_is_refused_naming_its_dataflow():
     with pytest.raises(ReadError) as info:
         read_sdmx_json(SDMX_SAMPLES / "samples_bis_der.json")
-    assert info.value.rule == "L0_FOREIGN_STRUCTURE"
+    assert info.value.rule == "L0_DATAFLOW"
     assert info.value.message_en.startswith(
         "The file uses structure BIS:WS_DER_OTC_TOV(1.0), not a PRIMI dataflow"
     )
@@ -170,12 +172,12 @@ def test_bad_period_names_the_observation_position(tmp_path):
 @pytest.mark.parametrize(
     ("content", "rule", "row"),
     [
-        ('{"dataSets": [', "L0_JSON_SYNTAX", 1),
-        ('{\n "a": 1,\n}', "L0_JSON_SYNTAX", 3),
-        ("[1, 2]", "L0_NOT_SDMX_JSON", None),
-        ('{"name": "no SDMX"}', "L0_NOT_SDMX_JSON", None),
-        ('{"dataSets": [{}]}', "L0_NOT_SDMX_JSON", None),
-        ('{"data": {"dataSets": []}}', "L0_NOT_SDMX_JSON", None),
+        ('{"dataSets": [', "L0_UNREADABLE", 1),
+        ('{\n "a": 1,\n}', "L0_UNREADABLE", 3),
+        ("[1, 2]", "L0_FORMAT", None),
+        ('{"name": "no SDMX"}', "L0_FORMAT", None),
+        ('{"dataSets": [{}]}', "L0_FORMAT", None),
+        ('{"data": {"dataSets": []}}', "L0_FORMAT", None),
     ],
 )
 def test_json_that_is_not_sdmx_json(tmp_path, content, rule, row):
@@ -192,7 +194,7 @@ def test_index_out_of_range_and_short_keys_are_shape_errors(tmp_path):
     doc = {"dataSets": [{"series": bad}], "structure": structure()}
     with pytest.raises(ReadError) as info:
         read_sdmx_json(write(tmp_path, doc))
-    assert info.value.rule == "L0_NOT_SDMX_JSON"
+    assert info.value.rule == "L0_FORMAT"
     assert "COUNTERPART_AREA" in info.value.message_en
     doc = {
         "dataSets": [{"series": {"0:0": {"observations": {"0": [1]}}}}],
@@ -200,7 +202,7 @@ def test_index_out_of_range_and_short_keys_are_shape_errors(tmp_path):
     }
     with pytest.raises(ReadError) as info:
         read_sdmx_json(write(tmp_path, doc))
-    assert info.value.rule == "L0_NOT_SDMX_JSON"
+    assert info.value.rule == "L0_FORMAT"
 
 
 def test_not_utf8(tmp_path):

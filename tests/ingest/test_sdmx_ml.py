@@ -13,6 +13,7 @@ from pysdmx.io.format import Format
 from pysdmx.io.pd import PandasDataset
 from shared_paths import SDMX_SAMPLES
 
+from primi.checks.findings import definition_sentence
 from primi.ingest.errors import ReadError
 from primi.ingest.sdmx_ml import _gather, _raw_table, read_sdmx_ml
 from primi.standard import frame
@@ -189,7 +190,7 @@ def test_missing_dimension_delete_and_groups_are_refused(tmp_path):
     )
     read = read_sdmx_ml(path)
     [err] = errors(read)
-    assert (err.rule, err.row) == ("L0_MISSING_VALUE", obs_lines(path, "<Obs ")[1])
+    assert (err.rule, err.row) == ("L1_MISSING_VALUE", obs_lines(path, "<Obs ")[1])
     assert err.column == "COUNTERPART_AREA"
     assert read.table.column("SOURCE_ROW").to_pylist() == obs_lines(path, "<Obs ")[:1]
 
@@ -199,7 +200,7 @@ def test_missing_dimension_delete_and_groups_are_refused(tmp_path):
         f'<mes:DataSet ss:structureRef="FLOWS" action="Delete">\n{series}\n</mes:DataSet>',
     )
     [err] = errors(read_sdmx_ml(path))
-    assert (err.rule, err.row) == ("L0_ACTION_DELETE", line_of(path, "<mes:DataSet"))
+    assert (err.rule, err.row) == ("L0_ACTION", line_of(path, "<mes:DataSet"))
 
     path = write_message(
         tmp_path / "g.xml",
@@ -236,11 +237,12 @@ def test_real_bis_message_is_parsed_like_pysdmx_then_refused_naming_its_structur
     with pytest.raises(ReadError) as info:
         read_sdmx_ml(path)
     err = info.value
-    assert err.rule == "L0_FOREIGN_STRUCTURE"
+    assert err.rule == "L0_DATAFLOW"
     assert err.row == 16  # the header's Structure element: lines 14-16, libxml2 names the last
     assert err.message_en == (
         "The file uses structure BIS:BIS_DER(1.0), not a PRIMI dataflow on DSD_MIGR. "
-        "Missing PRIMI dimensions: REF_AREA, INDICATOR, COUNTERPART_AREA, SEX, AGE, POP_GROUP."
+        "Missing PRIMI dimensions: REF_AREA, INDICATOR, COUNTERPART_AREA, SEX, AGE, POP_GROUP. "
+        + definition_sentence("L0_DATAFLOW", "en")
     )
     assert "usa la estructura BIS:BIS_DER(1.0)" in err.message_es
 
@@ -252,7 +254,7 @@ def test_real_sdmx_30_message_is_refused_naming_its_dataflow():
     assert _raw_table(gathered).column("A").to_pylist() == ["NaN", "1", "#NA", "#NA"]
     with pytest.raises(ReadError) as info:
         read_sdmx_ml(path)
-    assert info.value.rule == "L0_FOREIGN_STRUCTURE"
+    assert info.value.rule == "L0_DATAFLOW"
     assert "The file uses structure Short:Urn(1.0)" in info.value.message_en
     assert "usa la estructura Short:Urn(1.0)" in info.value.message_es
 
@@ -260,7 +262,7 @@ def test_real_sdmx_30_message_is_refused_naming_its_dataflow():
 def test_structure_message_is_not_data():
     with pytest.raises(ReadError) as info:
         read_sdmx_ml(SDMX_SAMPLES / "samples_datastructure.xml")
-    assert info.value.rule == "L0_NOT_DATA"
+    assert info.value.rule == "L0_FORMAT"
     assert "estructuras" in info.value.message_es
 
 
@@ -326,14 +328,14 @@ def test_undeclared_entity_and_truncated_file_name_the_line(tmp_path):
     path = hostile_message(tmp_path, "e.xml", "", "&xxe;")
     with pytest.raises(ReadError) as info:
         read_sdmx_ml(path)
-    assert (info.value.rule, info.value.row) == ("L0_XML_SYNTAX", line_of(path, "&xxe;"))
+    assert (info.value.rule, info.value.row) == ("L0_UNREADABLE", line_of(path, "&xxe;"))
     assert "xxe" in info.value.message_en
     text = hostile_message(tmp_path, "t.xml", "", "x").read_text(encoding="utf-8")
     path = tmp_path / "truncated.xml"
     path.write_text(text[: text.index("<Obs TIME_PERIOD='2024-02'") + 12], encoding="utf-8")
     with pytest.raises(ReadError) as info:
         read_sdmx_ml(path)
-    assert info.value.rule == "L0_XML_SYNTAX"
+    assert info.value.rule == "L0_UNREADABLE"
     assert info.value.row == line_of(path, "<Obs TIME_PE")
     assert info.value.message_es.startswith("El archivo no es XML bien formado")
 
@@ -341,10 +343,10 @@ def test_undeclared_entity_and_truncated_file_name_the_line(tmp_path):
 @pytest.mark.parametrize(
     ("content", "rule"),
     [
-        (b"", "L0_XML_SYNTAX"),
-        (b"DATAFLOW,FREQ\nx,y\n", "L0_XML_SYNTAX"),
-        (b"<html><body>hola</body></html>", "L0_NOT_SDMX_ML"),
-        (b"PK\x03\x04\x14\x00\x00\x00", "L0_XML_SYNTAX"),
+        (b"", "L0_UNREADABLE"),
+        (b"DATAFLOW,FREQ\nx,y\n", "L0_UNREADABLE"),
+        (b"<html><body>hola</body></html>", "L0_FORMAT"),
+        (b"PK\x03\x04\x14\x00\x00\x00", "L0_UNREADABLE"),
     ],
 )
 def test_files_that_are_not_sdmx_ml(tmp_path, content, rule):

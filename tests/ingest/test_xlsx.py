@@ -256,7 +256,7 @@ def test_not_an_xlsx_is_refused(tmp_path: Path, content: bytes) -> None:
     path.write_bytes(content)
     with pytest.raises(ReadError) as err:
         read_xlsx(path)
-    assert err.value.finding.rule == "L0_NOT_XLSX"
+    assert err.value.finding.rule == "L0_UNREADABLE"
     assert ".xlsx" in err.value.finding.message_es
 
 

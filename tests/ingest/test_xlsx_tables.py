@@ -107,7 +107,7 @@ def test_every_sheet_of_a_workbook_is_read_with_its_own_rows(tmp_path, real_data
     )  # fmt: skip
     assert "Gráfico" in chart.message_es and "not read" in chart.message_en
     # a check's finding at a frame row is told back as the sheet and its row
-    told = read.locate([Finding("L1_CODE", 1, ERROR, "boletin.xlsx", "x", "x", SHEET_ROWS + 7)])
+    told = read.locate([Finding("L1_CODE", "boletin.xlsx", "x", "x", SHEET_ROWS + 7)])
     assert (told[0].sheet, told[0].row) == ("2020", 7)
 
 

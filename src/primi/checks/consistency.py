@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from primi.checks.findings import Finding
 from primi.checks.hierarchy import AGGREGATE_STATUSES, summable_indicators
-from primi.checks.rules import finding, max_findings_per_rule
+from primi.checks.rules import max_findings_per_rule
 from primi.standard.catalogue import Standard
 from primi.standard.frame import DIMENSIONS, MEASURE, SOURCE_ROW, TIME_DIMENSION
 
@@ -82,14 +82,14 @@ def check_time_sums(
             findings.extend(_findings(row, finer, coarser, file, sheet))
         if bad.num_rows > limit:
             n = bad.num_rows - limit
-            findings.append(finding(
+            findings.append(Finding(
                 "L2_TIME_SUM", file,
                 f"Y {n} periodos más ({finer} contra {coarser}) con el mismo problema.",
                 f"And {n} more periods ({finer} against {coarser}) with the same problem.",
                 sheet=sheet, column=MEASURE, count=n,
             ))  # fmt: skip
         if unchecked:
-            findings.append(finding(
+            findings.append(Finding(
                 "L2_TIME_SUM_UNCHECKED", file,
                 f"{unchecked} periodos de frecuencia {coarser} no se pudieron comparar con la "
                 f"suma de sus periodos {finer} porque faltan periodos o valores.",
@@ -107,7 +107,7 @@ def _findings(row: dict, finer: str, coarser: str, file: str, sheet: str | None)
     made = []
     if row["unequal"]:
         total, summed = row["coarse_value"], row["fine_sum"]
-        made.append(finding(
+        made.append(Finding(
             "L2_TIME_SUM", file,
             f"La serie {key} vale {total:,.2f} en {period} pero sus {row['n_rows']} periodos "
             f"{finer} suman {summed:,.2f} (diferencia {summed - total:,.2f}).",
@@ -116,7 +116,7 @@ def _findings(row: dict, finer: str, coarser: str, file: str, sheet: str | None)
             column=MEASURE, **where,
         ))  # fmt: skip
     if row["status_mismatch"]:
-        made.append(finding(
+        made.append(Finding(
             "L2_STATUS_AGGREGATE", file,
             f"La serie {key} tiene OBS_STATUS={row['coarse_status']} en {period} pero "
             f"{row['n_provisional']} de sus periodos {finer} son P o E.",

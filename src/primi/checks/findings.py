@@ -1,8 +1,16 @@
-"""A finding: one rule broken by one submission, at a place the submitter can find."""
+"""A finding: one rule broken by one submission, at a place the submitter can find.
+
+A finding names its rule, and everything else about the rule comes from `rules.yaml`: its level,
+its severity and the definition its messages quote. So no code can give a rule another severity
+than the file does, and a rule id the file does not define cannot be raised at all (the
+constructor refuses it): every reader, check and test that makes a finding checks the registry.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+
+from primi.checks.rules import rule as rule_named
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -16,13 +24,24 @@ def visible(text: str) -> str:
     return text.translate(_SHOWN)
 
 
+def definition_sentence(rule_id: str, lang: str) -> str:
+    """`Rule X: <definition>`, the sentence every message of rule X ends with."""
+    definition = rule_named(rule_id).definition
+    if lang == "es":
+        return f"Regla {rule_id}: {definition['es']}"
+    return f"Rule {rule_id}: {definition['en']}"
+
+
 @dataclass(frozen=True)
 class Finding:
-    """What the report shows: rule, level, severity and where, with a message in ES and EN."""
+    """What the report shows: rule, level, severity and where, with a message in ES and EN.
+
+    `level` and `severity` are the rule's; the messages end with the rule's definition (added
+    once, so that a finding rebuilt from its JSON or by `dataclasses.replace` keeps one copy).
+    An unknown rule id raises KeyError.
+    """
 
     rule: str
-    level: int
-    severity: str
     file: str
     message_es: str
     message_en: str
@@ -31,12 +50,21 @@ class Finding:
     series_key: str | None = None
     count: int = 1
     sheet: str | None = None
+    level: int = field(init=False)
+    severity: str = field(init=False)
 
     def __post_init__(self) -> None:
+        known = rule_named(self.rule)
+        object.__setattr__(self, "level", known.level)
+        object.__setattr__(self, "severity", known.severity)
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, str):
                 object.__setattr__(self, f.name, visible(value))
+        for name, lang in (("message_es", "es"), ("message_en", "en")):
+            message, sentence = getattr(self, name), definition_sentence(self.rule, lang)
+            if not message.endswith(sentence):
+                object.__setattr__(self, name, f"{message} {sentence}" if message else sentence)
 
     def message(self, lang: str) -> str:
         return self.message_es if lang == "es" else self.message_en

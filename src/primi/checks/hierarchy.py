@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from primi.checks.findings import Finding
-from primi.checks.rules import finding, max_findings_per_rule, rule
+from primi.checks.rules import max_findings_per_rule, rule
 from primi.checks.series_codes import series_codes
 from primi.standard.catalogue import Hierarchy, Standard
 from primi.standard.frame import DIMENSIONS, MEASURE, SOURCE_ROW, TIME_DIMENSION
@@ -228,14 +228,14 @@ def check_hierarchies(
                 add(rule_id, make)
     findings = [f for bucket in out.values() for f in bucket]
     for rule_id, n in overflow.items():
-        findings.append(finding(
+        findings.append(Finding(
             rule_id, file,
             f"Y {n} totales más con el mismo problema.",
             f"And {n} more totals with the same problem.",
             sheet=sheet, column=MEASURE, count=n,
         ))  # fmt: skip
     for hierarchy_id, n in unchecked.items():
-        findings.append(finding(
+        findings.append(Finding(
             "L2_HIERARCHY_UNCHECKED", file,
             f"{hierarchy_id}: {n} totales no se pudieron comparar con la suma de sus partes "
             "porque el desglose está incompleto o tiene valores vacíos "
@@ -261,7 +261,7 @@ def _hierarchy_findings(h: Hierarchy, row: dict, file: str, sheet: str | None) -
     if row["unequal"] or row["exceeds"]:
         rule_id = "L2_HIERARCHY" if row["unequal"] else "L2_PARTS_EXCEED_TOTAL"
         diff = _number(summed - total)
-        made.append((rule_id, lambda: finding(
+        made.append((rule_id, lambda: Finding(
             rule_id, file,
             f"{h.id} ({h.names.get('es', h.id)}): en la serie {key}, periodo {period}, el total "
             f"{h.dimension}={h.total} vale {_number(total)} pero sus partes ({parts}, filas "
@@ -272,7 +272,7 @@ def _hierarchy_findings(h: Hierarchy, row: dict, file: str, sheet: str | None) -
             **where,
         )))  # fmt: skip
     if row["status_mismatch"]:
-        made.append(("L2_STATUS_AGGREGATE", lambda: finding(
+        made.append(("L2_STATUS_AGGREGATE", lambda: Finding(
             "L2_STATUS_AGGREGATE", file,
             f"{h.id}: en la serie {key}, periodo {period}, el total tiene OBS_STATUS="
             f"{row['total_status']} pero {row['n_provisional']} de sus partes son P o E.",

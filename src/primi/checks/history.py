@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from primi.checks.findings import Finding
-from primi.checks.rules import finding, max_findings_per_rule, rule
+from primi.checks.rules import max_findings_per_rule, rule
 from primi.checks.series_codes import series_codes
 from primi.standard.catalogue import Standard
 from primi.standard.frame import DIMENSIONS, MEASURE, SOURCE_ROW, TIME_DIMENSION
@@ -129,7 +129,7 @@ def _capped(rule_id: str, rows: list[dict], make, file: str, sheet: str | None) 
     out = [make(r) for r in rows[:limit]]
     if len(rows) > limit:
         n = len(rows) - limit
-        out.append(finding(
+        out.append(Finding(
             rule_id, file, f"Y {n} casos más de esta regla.", f"And {n} more cases of this rule.",
             sheet=sheet, count=n,
         ))  # fmt: skip
@@ -155,7 +155,7 @@ def _revisions(con, file: str, sheet: str | None) -> list[Finding]:
         .to_arrow_table()
         .to_pylist()
     )
-    return _capped("L3_REVISION", rows, lambda r: finding(
+    return _capped("L3_REVISION", rows, lambda r: Finding(
         "L3_REVISION", file,
         f"La serie {r['SERIES_KEY']} en {r[TIME_DIMENSION]} pasa de {r['old']:,.2f} (publicado "
         f"el {_when(r['PUBLISHED_AT'])}) a {r['new']:,.2f}.",
@@ -167,7 +167,7 @@ def _revisions(con, file: str, sheet: str | None) -> list[Finding]:
 
 def _outliers(table: pa.Table, series: _Series, file: str, sheet: str | None) -> list[Finding]:
     rows = _outlier_rows(table, series)
-    return _capped("L3_OUTLIER", rows, lambda r: finding(
+    return _capped("L3_OUTLIER", rows, lambda r: Finding(
         "L3_OUTLIER", file,
         f"La serie {r['SERIES_KEY']} vale {r[MEASURE]:,.0f} en {r[TIME_DIMENSION]}, cuando su "
         f"historia hace esperar unos {r['expected']:,.0f} (puntuación z robusta {r['z']:.1f}).",
@@ -204,7 +204,7 @@ def _level_shifts(con, file: str, sheet: str | None) -> list[Finding]:
         .to_arrow_table()
         .to_pylist()
     )
-    return _capped("L3_LEVEL_SHIFT", rows, lambda r: finding(
+    return _capped("L3_LEVEL_SHIFT", rows, lambda r: Finding(
         "L3_LEVEL_SHIFT", file,
         f"La serie {r['SERIES_KEY']} pasa de una mediana de {r['old_median']:,.0f} en sus "
         f"últimos periodos publicados a {r['new_median']:,.0f} en sus {r['n_new']} periodos "
@@ -239,7 +239,7 @@ def _stopped(con, file: str, sheet: str | None) -> list[Finding]:
         .to_arrow_table()
         .to_pylist()
     )
-    return _capped("L3_SERIES_STOPPED", rows, lambda r: finding(
+    return _capped("L3_SERIES_STOPPED", rows, lambda r: Finding(
         "L3_SERIES_STOPPED", file,
         f"La serie publicada {r['SERIES_KEY']} termina en {r['last_period']} y este envío no la "
         f"continúa, aunque llega hasta {r['until']} para el mismo indicador y país.",
@@ -276,7 +276,7 @@ def _missing_months(con, file: str, sheet: str | None) -> list[Finding]:
             return r["first_missing"]
         return f"{r['first_missing']} … {r['last_missing']}"
 
-    return _capped("L3_MISSING_MONTH", rows, lambda r: finding(
+    return _capped("L3_MISSING_MONTH", rows, lambda r: Finding(
         "L3_MISSING_MONTH", file,
         f"A la serie mensual {r['SERIES_KEY']} le faltan {r['n_missing']} meses: {span(r)}.",
         f"Monthly series {r['SERIES_KEY']} lacks {r['n_missing']} months: {span(r)}.",

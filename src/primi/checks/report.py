@@ -127,12 +127,11 @@ def unexplained_warnings(findings: list[Finding], explanations: dict[str, str]) 
 
 
 def findings_from_json(report: dict) -> list[Finding]:
-    """The findings of a report kept as JSON (`Report.to_json`), as Finding objects again."""
+    """The findings of a report kept as JSON (`Report.to_json`), as Finding objects again (level
+    and severity are the rules file's, as for every finding)."""
     return [
         Finding(
             rule=f["rule"],
-            level=f["level"],
-            severity=f["severity"],
             file=f["file"],
             message_es=f["message"]["es"],
             message_en=f["message"]["en"],

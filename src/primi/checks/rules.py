@@ -1,7 +1,8 @@
 """The rules of levels 0-3 as data (`rules.yaml`): id, level, severity, definition, thresholds.
 
 Every message quotes its rule's definition, so the definition lives in one place and a threshold
-changes in the file, not in the code.
+changes in the file, not in the code. This module is the registry alone: `findings.Finding`
+reads it, and refuses a rule id it does not hold.
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ import dataclasses
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from primi.checks.findings import Finding
+if TYPE_CHECKING:
+    from primi.checks.findings import Finding
 
 RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
+LEVELS = (0, 1, 2, 3)
+SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
@@ -36,45 +40,46 @@ def _document() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def rules() -> dict[str, Rule]:
-    """Every rule by id, in file order."""
-    return {
-        rule_id: Rule(
-            id=rule_id,
-            level=int(raw["level"]),
-            severity=str(raw["severity"]),
-            definition={k: str(v) for k, v in raw["definition"].items()},
-            params=raw.get("params") or {},
-        )
-        for rule_id, raw in _document()["rules"].items()
-    }
+    """Every rule by id, in file order; ValueError naming a rule the file gets wrong."""
+    return {rule_id: _rule(rule_id, raw) for rule_id, raw in _document()["rules"].items()}
+
+
+def _rule(rule_id: str, raw: dict[str, Any]) -> Rule:
+    """One rule, refused when the file gets it wrong: an unquoted comma in a YAML flow mapping
+    silently cuts a definition into extra keys, so exactly `es` and `en` are required."""
+    definition = raw["definition"]
+    if set(definition) != {"es", "en"} or not all(
+        isinstance(text, str) and text.strip() for text in definition.values()
+    ):
+        raise ValueError(f"{rule_id}: the definition must be one text in es and one in en")
+    made = Rule(
+        id=rule_id,
+        level=int(raw["level"]),
+        severity=str(raw["severity"]),
+        definition=dict(definition),
+        params=raw.get("params") or {},
+    )
+    if made.level not in LEVELS or made.severity not in SEVERITIES:
+        raise ValueError(f"{rule_id}: level {made.level}, severity {made.severity!r}")
+    return made
 
 
 def rule(rule_id: str) -> Rule:
-    return rules()[rule_id]
+    """The rule `rule_id`; KeyError naming the rules file when it defines no such rule."""
+    try:
+        return rules()[rule_id]
+    except KeyError:
+        raise KeyError(f"{rule_id} is not a rule of {RULES_FILE.name}") from None
 
 
 def max_findings_per_rule() -> int:
     return int(_document()["defaults"]["max_findings_per_rule"])
 
 
-def finding(rule_id: str, file: str, es: str, en: str, **where: Any) -> Finding:
-    """A finding of `rule_id` with the level and severity the rules file gives it."""
-    r = rule(rule_id)
-    return Finding(
-        rule=r.id, level=r.level, severity=r.severity, file=file, message_es=es, message_en=en,
-        **where,
-    )  # fmt: skip
-
-
 def with_definition(f: Finding) -> Finding:
-    """The finding with its rule's definition appended to both messages (once)."""
-    r = rules().get(f.rule)
-    if r is None:
-        return f
-    es = f"Regla {r.id}: {r.definition['es']}"
-    en = f"Rule {r.id}: {r.definition['en']}"
-    if f.message_es.endswith(es):
-        return f
-    return dataclasses.replace(
-        f, message_es=f"{f.message_es} {es}", message_en=f"{f.message_en} {en}"
-    )
+    """The finding with its rule's definition quoted in both messages.
+
+    Findings quote it from creation (`Finding.__post_init__`), so this only makes the finding
+    again; it stays for the callers written before that (checks.run).
+    """
+    return dataclasses.replace(f)

@@ -10,8 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from primi.checks.findings import ERROR, Finding
-from primi.checks.rules import rules
+from primi.checks.findings import Finding
 from primi.checks.series_codes import series_codes
 from primi.standard.catalogue import Standard
 from primi.standard.frame import DIMENSIONS, MEASURE, SOURCE_ROW, TIME_DIMENSION
@@ -26,17 +25,14 @@ def _distinct(table: pa.Table, columns: list[str]) -> list[dict]:
 
 
 def _finding(rule_id: str, file: str, group: dict, column: str, es: str, en: str) -> Finding:
-    known = rules().get(rule_id)
     return Finding(
-        rule=rule_id,
-        level=1,
-        severity=known.severity if known else ERROR,
-        file=file,
+        rule_id,
+        file,
+        es,
+        en,
         row=group[f"{SOURCE_ROW}_min"],
         column=column,
         count=group[f"{SOURCE_ROW}_count"],
-        message_es=es,
-        message_en=en,
     )
 
 

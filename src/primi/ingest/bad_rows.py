@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from primi.checks.findings import ERROR, Finding
 from primi.checks.rules import max_findings_per_rule
-from primi.ingest.errors import rule_level
+from primi.checks.rules import rule as rule_of
 
 # The message of one bad cell from its text: (Spanish, English).
 Say = Callable[[str], tuple[str, str]]
@@ -65,6 +65,7 @@ class BadRows:
     ) -> None:
         """The cells where `mask` is true (null counts as false) are bad; `column` names their
         column, or gives one name per row of the table."""
+        _check_rule(rule)
         where = np.flatnonzero(_numpy(mask, fill=False))
         if not len(where):
             return
@@ -78,6 +79,7 @@ class BadRows:
     ) -> None:
         """Rows the table does not hold (the parser skipped them, a data set's line...), by
         their source row."""
+        _check_rule(rule)
         if not len(rows):
             return
         self.skipped += len(rows)
@@ -101,6 +103,14 @@ class BadRows:
     def keep(self, table: pa.Table) -> pa.Table:
         """The rows of `table` (aligned with `source_rows`) that hold no bad cell."""
         return table.filter(pa.array(~self.mask)) if self.mask.any() else table
+
+
+def _check_rule(rule_id: str) -> None:
+    """The rule of bad cells is checked on every call, bad cells or not, so that any reader test
+    exercises it: a rule unknown to rules.yaml raises KeyError, and one that is not an error
+    ValueError (the rows of bad cells are left out of the frame, so they must refuse the file)."""
+    if rule_of(rule_id).severity != ERROR:
+        raise ValueError(f"{rule_id} is not an error: its cells cannot be left out")
 
 
 def _numpy(values: Values, fill: bool | None = None) -> np.ndarray:
@@ -146,7 +156,7 @@ def row_findings(file: str, tables: Sequence[BadRows]) -> list[Finding]:
         for cells in table.cells:
             by_rule.setdefault(cells.rule, []).append((order, cells))
     findings: list[Finding] = []
-    for rule, parts in by_rule.items():
+    for rule_id, parts in by_rule.items():
         tables_of = np.concatenate([np.full(len(c.rows), o) for o, c in parts])
         parts_of = np.concatenate([np.full(len(c.rows), k) for k, (_, c) in enumerate(parts)])
         at = np.concatenate([np.arange(len(c.rows)) for _, c in parts])
@@ -159,22 +169,21 @@ def row_findings(file: str, tables: Sequence[BadRows]) -> list[Finding]:
             if isinstance(column, np.ndarray):
                 column = str(column[at[k]])
             findings.append(Finding(
-                rule, rule_level(rule), ERROR, file, es, en,
-                row=int(rows[k]), column=column, sheet=cells.sheet,
+                rule_id, file, es, en, row=int(rows[k]), column=column, sheet=cells.sheet
             ))  # fmt: skip
         rest = ranked[limit:]
         if len(rest):
             among = [parts[p][1] for p in np.unique(parts_of[rest])]
-            findings.append(_more(file, rule, len(rest), among))
+            findings.append(_more(file, rule_id, len(rest), among))
     return findings
 
 
-def _more(file: str, rule: str, n: int, cells: list[_Cells]) -> Finding:
+def _more(file: str, rule_id: str, n: int, cells: list[_Cells]) -> Finding:
     """`n` cells of a rule past its cap, in one finding (column and sheet when they share one)."""
     columns = {c.column if isinstance(c.column, str | None) else None for c in cells}
     sheets = {c.sheet for c in cells}
     return Finding(
-        rule, rule_level(rule), ERROR, file,
+        rule_id, file,
         f"Y {n} celdas más con este mismo problema, que no se listan una por una.",
         f"And {n} more cells with this same problem, not listed one by one.",
         column=columns.pop() if len(columns) == 1 else None,

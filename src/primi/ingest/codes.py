@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from primi.checks.findings import INFO, WARNING, Finding
+from primi.checks.findings import Finding
 from primi.standard import frame
 from primi.standard.catalogue import AREA_CODELIST, Codelist, Standard
 
@@ -211,7 +211,7 @@ def _finding(
     if rule == "W_LABEL_AMBIGUOUS":
         listed = ", ".join(candidates)
         return Finding(
-            rule, 1, WARNING, file,
+            rule, file,
             f"«{value}» puede ser más de un código de {column} ({listed}); escriba el código.",
             f"'{value}' could be more than one code of {column} ({listed}); write the code.",
             row=row, column=column, count=count,
@@ -219,7 +219,7 @@ def _finding(
     rule = rule or "I_CODE_SPACES"
     why_es, why_en = _WHY.get(rule, ("espacios alrededor del código", "spaces around the code"))
     return Finding(
-        rule, 1, INFO, file,
+        rule, file,
         f"«{value}» se leyó como el código {code} de {column} ({why_es}).",
         f"'{value}' was read as code {code} of {column} ({why_en}).",
         row=row, column=column, count=count,

@@ -41,7 +41,7 @@ def _sniff(path: Path, head: bytes) -> str:
         return XLSX
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _refuse(
-            path, "L0_OLD_EXCEL",
+            path, "L0_FORMAT",
             "Es un libro de Excel antiguo (.xls). Ábralo en Excel y guárdelo como «Libro de Excel "
             "(.xlsx)».",
             "This is an old Excel workbook (.xls). Open it in Excel and save it as 'Excel "
@@ -74,7 +74,7 @@ def _check_zip(path: Path) -> None:
             unzipped = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise _refuse(
-            path, "L0_XLSX_DAMAGED",
+            path, "L0_UNREADABLE",
             "El libro .xlsx está dañado o incompleto; vuelva a guardarlo en Excel.",
             "The .xlsx workbook is damaged or incomplete; save it again from Excel.",
         ) from None  # fmt: skip

@@ -10,13 +10,12 @@ lists every such cell (`bad_rows`) and returns them as error findings with the r
 from primi.checks.findings import ERROR, Finding
 
 
-def rule_level(rule: str) -> int:
-    """The level a rule id names (`L1_NUMBER` -> 1); rules without one are level 0."""
-    return int(rule[1]) if rule[:1] == "L" and rule[1:2].isdigit() else 0
-
-
 class ReadError(Exception):
-    """A file that cannot be read into the canonical frame; its `finding` says why."""
+    """A file that cannot be read into the canonical frame; its `finding` says why.
+
+    The rule must be one of `rules.yaml` with severity error (a refusal is never a warning):
+    anything else is a programming error, raised as ValueError where the reader names it.
+    """
 
     def __init__(
         self,
@@ -29,8 +28,10 @@ class ReadError(Exception):
         sheet: str | None = None,
     ) -> None:
         self.finding = Finding(
-            rule, rule_level(rule), ERROR, file, message_es, message_en, row, column, sheet=sheet
+            rule, file, message_es, message_en, row=row, column=column, sheet=sheet
         )
+        if self.finding.severity != ERROR:
+            raise ValueError(f"{rule} is not an error rule: a file is refused by errors only")
         super().__init__(self.finding.line("en"))
 
     @classmethod

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import yaml
 
-from primi.checks.findings import INFO, Finding
+from primi.checks.findings import Finding
 from primi.ingest.bad_rows import BadRows, row_findings
 from primi.ingest.codes import normalise_label, resolve_codes
 from primi.ingest.errors import ReadError
@@ -111,7 +111,7 @@ def read_long_csv(path: Path, *, defaults: dict[str, str] | None = None) -> File
     if unknown:
         listed = ", ".join(unknown)
         findings.append(Finding(
-            "I_COLUMN_IGNORED", 0, INFO, name,
+            "I_COLUMN_IGNORED", name,
             f"Columnas que no son del estándar y no se leyeron: {listed}.",
             f"Columns that are not in the standard and were not read: {listed}.",
             row=HEADER_ROW,
@@ -229,7 +229,7 @@ def _fill(name: str, raw: pa.Table, defaults: dict[str, str]) -> tuple[pa.Table,
         if column not in raw.column_names:
             raw = raw.append_column(column, pa.array([value] * rows, pa.string()))
             findings.append(Finding(
-                "I_COLUMN_DEFAULT", 0, INFO, name,
+                "I_COLUMN_DEFAULT", name,
                 f"El archivo no tiene la columna {column}: se usó {value}, el valor declarado.",
                 f"The file has no {column} column: the declared value {value} was used.",
                 column=column,
@@ -238,14 +238,14 @@ def _fill(name: str, raw: pa.Table, defaults: dict[str, str]) -> tuple[pa.Table,
         if column not in raw.column_names:
             raw = raw.append_column(column, pa.array(["_T"] * rows, pa.string()))
             findings.append(Finding(
-                "I_COLUMN_DEFAULT", 0, INFO, name,
+                "I_COLUMN_DEFAULT", name,
                 f"El archivo no tiene la columna {column}: todas las filas son el total (_T).",
                 f"The file has no {column} column: every row is the total (_T).",
                 column=column,
             ))  # fmt: skip
     if "FREQ" not in raw.column_names and frame.TIME_DIMENSION in raw.column_names:
         findings.append(Finding(
-            "I_COLUMN_DEFAULT", 0, INFO, name,
+            "I_COLUMN_DEFAULT", name,
             "El archivo no tiene la columna FREQ: se toma de la forma de cada periodo.",
             "The file has no FREQ column: it is taken from the form of each period.",
             column="FREQ",
@@ -277,7 +277,7 @@ def _format_finding(
     sep_es = f", separador de miles «{thousands}»" if thousands else ""
     sep_en = f", thousands separator '{thousands}'" if thousands else ""
     return Finding(
-        "I_CSV_FORMAT", 0, INFO, name,
+        "I_CSV_FORMAT", name,
         f"Se leyó el archivo con codificación {enc}, separador {delim_es}, "
         f"decimal {dec_es}{sep_es}.",
         f"The file was read as encoding {enc_en}, delimiter {delim_en}, "

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import yaml
 
-from primi.checks.findings import INFO, Finding
+from primi.checks.findings import Finding
 from primi.ingest.bad_rows import BadRows, row_findings
 from primi.ingest.errors import ReadError
 from primi.ingest.sdmx_csv import FIRST_DATA_ROW
@@ -220,7 +220,7 @@ def _findings(
         ).fetchall()[0]
         if rows:
             findings.append(Finding(
-                "I_MULTI_VALUED", 0, INFO, name,
+                "I_MULTI_VALUED", name,
                 f"{rows} registros listan varios códigos en {source} ({column}); sus "
                 f"{total:g} personas se cuentan como {multi['several']}, porque se desconoce el "
                 "reparto, y no una vez por código.",
@@ -239,7 +239,7 @@ def _findings(
             ).fetchall()[0]
             if rows:
                 findings.append(Finding(
-                    "I_PLACEHOLDER", 0, INFO, name,
+                    "I_PLACEHOLDER", name,
                     f"«{value}» en {source} se leyó como {code} ({column}).",
                     f"'{value}' in {source} was read as {code} ({column}).",
                     row=first, column=source, count=rows,

@@ -190,7 +190,7 @@ def _detect_version(name: str, header: list[str]) -> Literal["1.0", "2.0"]:
         return "2.0"
     raise _error(
         name,
-        "L0_SDMX_CSV_HEADER",
+        "L0_HEADER",
         "El encabezado no es SDMX-CSV: la primera columna debe ser DATAFLOW (SDMX-CSV 1.0) o las "
         f"dos primeras STRUCTURE,STRUCTURE_ID (SDMX-CSV 2.0); se encontró {','.join(header[:3])}.",
         "The header is not SDMX-CSV: the first column must be DATAFLOW (SDMX-CSV 1.0) or the first "
@@ -297,7 +297,7 @@ def check_columns(name: str, columns: list[str], structures: set[str]) -> None:
         gap_en = f" Missing PRIMI dimensions: {', '.join(missing)}." if missing else ""
         raise _error(
             name,
-            "L0_FOREIGN_STRUCTURE",
+            "L0_DATAFLOW",
             f"El archivo usa la estructura {listed}, no un flujo de datos de PRIMI sobre "
             f"{frame.DSD_ID}.{gap_es}",
             f"The file uses structure {listed}, not a PRIMI dataflow on {frame.DSD_ID}.{gap_en}",
@@ -328,7 +328,7 @@ def action_problem(value: str) -> tuple[str, str, str] | None:
     action = value.strip().upper()
     if action == "D":
         return (
-            "L0_ACTION_DELETE",
+            "L0_ACTION",
             "ACTION=D (borrar) aún no se admite: para retirar un valor envíe una revisión con "
             "OBS_STATUS=M o escriba al equipo regional.",
             "ACTION=D (delete) is not supported yet: to withdraw a value send a revision with "

@@ -99,7 +99,7 @@ def _load(path: Path) -> Any:
     except json.JSONDecodeError as exc:
         raise ReadError(
             name,
-            "L0_JSON_SYNTAX",
+            "L0_UNREADABLE",
             f"El archivo no es JSON válido: {exc.msg} (línea {exc.lineno}, columna {exc.colno}).",
             f"The file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).",
             row=exc.lineno,
@@ -111,7 +111,7 @@ def _load(path: Path) -> Any:
 def _shape_error(name: str, what: str) -> ReadError:
     return ReadError(
         name,
-        "L0_NOT_SDMX_JSON",
+        "L0_FORMAT",
         f"El JSON no es un mensaje de datos SDMX-JSON 1.0 o 2.0 ({what}).",
         f"The JSON is not an SDMX-JSON 1.0 or 2.0 data message ({what}).",
     )
@@ -167,7 +167,7 @@ def _refuse_structure_message(name: str, data: dict[str, Any]) -> None:
         raise relocated(err, None) from None
     raise ReadError(
         name,
-        "L0_NOT_DATA",
+        "L0_FORMAT",
         "El archivo es un mensaje SDMX-JSON de estructuras (definiciones), no de datos.",
         "The file is an SDMX-JSON structure message (definitions), not data.",
     )

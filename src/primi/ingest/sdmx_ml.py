@@ -190,7 +190,7 @@ def frame_from_components(raw: pa.Table, source_rows: pa.Array) -> tuple[pa.Tabl
     for dim in (*frame.DIMENSIONS, frame.TIME_DIMENSION):
         column = raw.column(dim)
         bad.add(
-            "L0_MISSING_VALUE", pc.is_null(column), dim, None,
+            "L1_MISSING_VALUE", pc.is_null(column), dim, None,
             lambda _, dim=dim: (
                 f"La observación no tiene valor para la dimensión {dim}.",
                 f"The observation has no value for the dimension {dim}.",
@@ -338,7 +338,7 @@ def _message_kind(name: str, root: etree._Element, local: str) -> tuple[str, str
     if local == "Structure" and version:
         raise ReadError(
             name,
-            "L0_NOT_DATA",
+            "L0_FORMAT",
             "El archivo es un mensaje SDMX de estructuras (definiciones), no de datos: envíe "
             "un mensaje GenericData o StructureSpecificData.",
             "The file is an SDMX structure message (definitions), not data: send a GenericData "
@@ -347,7 +347,7 @@ def _message_kind(name: str, root: etree._Element, local: str) -> tuple[str, str
         )
     raise ReadError(
         name,
-        "L0_NOT_SDMX_ML",
+        "L0_FORMAT",
         f"El XML no es un mensaje de datos SDMX-ML 2.1 (elemento raíz «{local}»).",
         f"The XML is not an SDMX-ML 2.1 data message (root element '{local}').",
         row=root.sourceline,

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import python_calamine
 from python_calamine import CalamineWorkbook
 
-from primi.checks.findings import WARNING, Finding
+from primi.checks.findings import Finding
 from primi.checks.rules import max_findings_per_rule
 from primi.ingest import xlsx_template
 from primi.ingest.bad_rows import BadRows, row_findings
@@ -217,7 +217,7 @@ def _not_read(name: str, sheet: str, rows: list[list]) -> Finding | None:
     if at is None:
         return None
     return Finding(
-        "W_SHEET_NOT_READ", 0, WARNING, name,
+        "W_SHEET_NOT_READ", name,
         f"La hoja «{sheet}» tiene cifras (la primera en la fila {at + 1}) pero ninguna tabla "
         "que se pueda leer: ni el encabezado de la plantilla (TIME_PERIOD, OBS_VALUE) ni una "
         "fila de períodos (2023-01, ene-2023, 2023…). Sus cifras no se leyeron.",
@@ -255,7 +255,7 @@ def refuse_active_content(path: Path) -> None:
     except _DAMAGED_ZIP:
         raise error(
             name,
-            "L0_NOT_XLSX",
+            "L0_UNREADABLE",
             "El archivo no es un libro de Excel .xlsx válido. Ábralo en Excel y use «Guardar "
             "como» → «Libro de Excel (.xlsx)».",
             "The file is not a valid Excel .xlsx workbook. Open it in Excel and use 'Save as' → "

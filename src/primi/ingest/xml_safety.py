@@ -59,7 +59,7 @@ def iterparse_safely(
             raise doctype_error(name, line) from None
         raise ReadError(
             name,
-            "L0_XML_SYNTAX",
+            "L0_UNREADABLE",
             f"El archivo no es XML bien formado: {message}.",
             f"The file is not well-formed XML: {message}.",
             row=line,
