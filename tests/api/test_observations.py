@@ -53,6 +53,7 @@ def test_values_are_the_stores_and_each_traces_to_its_file_row(api, client):
         assert where["file_name"] == "demo_DF_FLOWS.csv"
         assert where["submission_id"] == api.submissions["DF_FLOWS"]
         assert where["provider"] == "DEMO_TEST"
+        assert where["source_sheet"] is None  # a text file: its row is the line
         row = dict(zip(header, lines[where["source_row"] - 1], strict=True))
         key = ".".join(row[d] for d in obs["dimensions"])
         assert (key, row["TIME_PERIOD"]) == (obs["series_key"], obs["period"])

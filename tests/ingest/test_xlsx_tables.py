@@ -15,8 +15,8 @@ import pytest
 from primi.checks.annotated_workbook import COLOURS, annotate_workbook
 from primi.checks.findings import ERROR, Finding
 from primi.checks.report import findings_from_json
-from primi.ingest.file_data import SHEET_ROWS
 from primi.ingest.xlsx import read_xlsx
+from primi.standard.frame import SHEET_ROWS
 from primi.workflow.submission_file import submit_file
 
 MONTHS_ES = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"]

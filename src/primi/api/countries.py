@@ -12,6 +12,7 @@ from primi.api.parameters import CODE, Instant, Language, instant
 from primi.api.schemas import CountryProfile, ErrorOut
 from primi.standard.catalogue import load_standard
 from primi.store.profiles import country_profile
+from primi.store.provenance import SourcePlaces
 
 router = Router(tags=["countries"])
 
@@ -42,13 +43,21 @@ def profile(
     lang = answer_language(request, params.lang, response)
     country = known_area(code)
     std = load_standard()
+    items = country_profile(country, as_of=instant(params.as_of), std=std)
+    places = SourcePlaces(
+        r.submission_id
+        for item in items
+        for fig in (item.latest, item.previous)
+        if fig
+        for r in fig.sources
+    )
     figures = []
-    for item in country_profile(country, as_of=instant(params.as_of), std=std):
+    for item in items:
         figures.append(
             {
                 "indicator": output.indicator_ref(std.indicator(item.indicator), lang),
-                "latest": output.figure(item.latest, lang),
-                "previous": output.figure(item.previous, lang) if item.previous else None,
+                "latest": output.figure(item.latest, lang, places),
+                "previous": output.figure(item.previous, lang, places) if item.previous else None,
                 "change": item.change,
                 "change_percent": item.change_percent,
             }

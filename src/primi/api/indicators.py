@@ -21,6 +21,7 @@ from primi.api.parameters import (
 from primi.api.schemas import ErrorOut, IndicatorComparison
 from primi.standard.catalogue import AREA_CODELIST, load_standard
 from primi.store.comparisons import compare_countries
+from primi.store.provenance import SourcePlaces
 
 router = Router(tags=["indicators"])
 
@@ -69,13 +70,16 @@ def across_countries(
     comparison = compare_countries(
         indicator, members, as_period(params.period), as_of=instant(params.as_of)
     )
+    places = SourcePlaces(
+        r.submission_id for figure in comparison.figures.values() for r in figure.sources
+    )
     return {
         "lang": lang,
         "indicator": output.indicator(indicator, lang),
         "period": comparison.period,
         "regions": [output.area(g, lang) for g in groups],
         "countries": [
-            {"country": output.area(code, lang), "figure": output.figure(figure, lang)}
+            {"country": output.area(code, lang), "figure": output.figure(figure, lang, places)}
             for code, figure in comparison.figures.items()
         ],
         "no_data": [output.area(code, lang) for code in comparison.without_data],

@@ -27,6 +27,7 @@ from primi.api.parameters import (
 from primi.api.schemas import ErrorOut, ObservationPage, RevisionHistory
 from primi.store.disclosure import is_withheld
 from primi.store.observation_pages import current_values_page
+from primi.store.provenance import SourcePlaces
 from primi.store.queries import observation_history
 
 MAX_LIMIT = 2000
@@ -88,13 +89,14 @@ def list_observations(
         as_of=instant(params.as_of),
     )
     last = page.revisions[-1] if page.revisions else None
+    places = SourcePlaces(r.submission_id for r in page.revisions)
     return {
         "lang": lang,
         "total": page.total,
         "limit": params.limit,
         "offset": params.offset,
         "next_cursor": f"{last.series_key}/{last.time_period}" if page.more and last else None,
-        "observations": [output.observation(r, lang) for r in page.revisions],
+        "observations": [output.observation(r, lang, places) for r in page.revisions],
     }
 
 
@@ -126,11 +128,13 @@ def observation_revisions(
             f"No hay un valor publicado de {key} para {period}.",
         )
     dims = key_dimensions(key)
+    shown = [r for r in history if not is_withheld(r.conf_status)]
+    places = SourcePlaces(r.submission_id for r in shown)
     return {
         "lang": lang,
         "series_key": key,
         "period": history[-1].time_period,
         "dimensions": dims,
         "labels": dimension_labels(dims, lang),
-        "revisions": [output.revision(r, lang) for r in history if not is_withheld(r.conf_status)],
+        "revisions": [output.revision(r, lang, places) for r in shown],
     }

@@ -1,7 +1,8 @@
 """The store's and the standard's objects as the API's answers, labelled in the reader's language.
 
 One function per kind of object, so that a value, its labels and its provenance are written the
-same way wherever it appears (observations, revisions, the figures of profiles and maps).
+same way wherever it appears (observations, revisions, the figures of profiles and maps). A value's
+provenance names the sheet and row the submitter sees (`places`, from store.provenance).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from primi.api.labels import code_label, dimension_labels, key_dimensions
 from primi.api.languages import in_language
 from primi.standard.catalogue import Dataflow, Indicator, load_standard
 from primi.store.period_figures import PeriodFigure
+from primi.store.provenance import SourcePlaces
 from primi.store.queries import Revision
 from primi.store.series_search import FoundSeries
 
@@ -61,18 +63,20 @@ def dataflow(flow: Dataflow, lang: str) -> dict:
     }
 
 
-def provenance(rev: Revision) -> dict:
+def provenance(rev: Revision, places: SourcePlaces) -> dict:
+    sheet, row = places(rev.submission_id, rev.source_row)
     return {
         "revision_id": rev.revision_id,
         "submission_id": rev.submission_id,
         "provider": rev.provider,
         "file_name": rev.file_name,
-        "source_row": rev.source_row,
+        "source_sheet": sheet,
+        "source_row": row,
         "published_at": rev.published_at,
     }
 
 
-def observation(rev: Revision, lang: str) -> dict:
+def observation(rev: Revision, lang: str, places: SourcePlaces) -> dict:
     dims = key_dimensions(rev.series_key)
     return {
         "series_key": rev.series_key,
@@ -90,11 +94,11 @@ def observation(rev: Revision, lang: str) -> dict:
         "unit_mult": rev.unit_mult,
         "counting_basis": rev.counting_basis,
         "source_inst": rev.source_inst,
-        "provenance": provenance(rev),
+        "provenance": provenance(rev, places),
     }
 
 
-def revision(rev: Revision, lang: str) -> dict:
+def revision(rev: Revision, lang: str, places: SourcePlaces) -> dict:
     return {
         "value": rev.obs_value,
         "obs_status": rev.obs_status,
@@ -102,7 +106,7 @@ def revision(rev: Revision, lang: str) -> dict:
         "comment": rev.comment_obs,
         "unit_measure": rev.unit_measure,
         "unit_mult": rev.unit_mult,
-        "provenance": provenance(rev),
+        "provenance": provenance(rev, places),
     }
 
 
@@ -124,7 +128,7 @@ def series(found: FoundSeries, lang: str) -> dict:
     }
 
 
-def figure(fig: PeriodFigure, lang: str) -> dict:
+def figure(fig: PeriodFigure, lang: str, places: SourcePlaces) -> dict:
     return {
         "period": fig.period,
         "value": fig.value,
@@ -139,7 +143,7 @@ def figure(fig: PeriodFigure, lang: str) -> dict:
                 "period": r.time_period,
                 "value": r.obs_value,
                 "obs_status": r.obs_status,
-                "provenance": provenance(r),
+                "provenance": provenance(r, places),
             }
             for r in fig.sources
         ],

@@ -91,13 +91,18 @@ class SeriesPage(PageOut):
 
 
 class Provenance(Schema):
-    """Where a value comes from: the revision, the submission, the file and its row."""
+    """Where a value comes from: the revision, the submission, the file, its sheet and row."""
 
     revision_id: int
     submission_id: int
     provider: str
     file_name: str
-    source_row: int = Field(description="1-based row of the value in the submitted file.")
+    source_sheet: str | None = Field(
+        description="The workbook sheet the value is on; null for a file of one table."
+    )
+    source_row: int = Field(
+        description="1-based row of the value in the submitted file, or in `source_sheet`."
+    )
     published_at: dt.datetime = Field(
         description="To the microsecond, so that it can be passed back as `as_of`."
     )

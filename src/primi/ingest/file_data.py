@@ -5,11 +5,7 @@ from dataclasses import dataclass, field, replace
 import pyarrow as pa
 
 from primi.checks.findings import ERROR, Finding
-
-# A workbook's rows are numbered per sheet; in the frame the k-th sheet read (from 0) numbers its
-# rows k * SHEET_ROWS + row, so that rows of different sheets never share a SOURCE_ROW (Excel
-# stops at 1,048,576 rows). `FileData.locate` turns such a number back into sheet and row.
-SHEET_ROWS = 10_000_000
+from primi.standard.frame import sheet_row
 
 
 @dataclass
@@ -44,11 +40,9 @@ class FileData:
             return list(findings)
         located = []
         for f in findings:
-            if (
-                f.sheet is None
-                and f.row is not None
-                and 0 <= f.row // SHEET_ROWS < len(self.sheets)
-            ):
-                f = replace(f, sheet=self.sheets[f.row // SHEET_ROWS], row=f.row % SHEET_ROWS)
+            if f.sheet is None and f.row is not None:
+                index, row = sheet_row(f.row)
+                if 0 <= index < len(self.sheets):
+                    f = replace(f, sheet=self.sheets[index], row=row)
             located.append(f)
         return located

@@ -28,7 +28,7 @@ from primi.checks.rules import max_findings_per_rule
 from primi.ingest import xlsx_template
 from primi.ingest.bad_rows import BadRows, row_findings
 from primi.ingest.errors import ReadError
-from primi.ingest.file_data import SHEET_ROWS, FileData
+from primi.ingest.file_data import FileData
 from primi.ingest.xlsx_cells import code_of, key_value
 from primi.ingest.xlsx_frame import error
 from primi.ingest.xlsx_tables import (
@@ -172,7 +172,8 @@ def _numbered(part: pa.Table, sheet_index: int) -> pa.Table:
     """The frame of a table of the k-th sheet read, its rows numbered k * SHEET_ROWS + row."""
     if not sheet_index:
         return part
-    shifted = pc.add(part.column(frame.SOURCE_ROW), pa.scalar(sheet_index * SHEET_ROWS, pa.int64()))
+    first = sheet_index * frame.SHEET_ROWS
+    shifted = pc.add(part.column(frame.SOURCE_ROW), pa.scalar(first, pa.int64()))
     index = part.column_names.index(frame.SOURCE_ROW)
     return frame.conform(part.set_column(index, frame.SOURCE_ROW, shifted))
 

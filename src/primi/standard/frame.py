@@ -24,6 +24,17 @@ SERIES_ATTRIBUTES: tuple[str, ...] = ("UNIT_MEASURE", "UNIT_MULT", "COUNTING_BAS
 OBS_ATTRIBUTES: tuple[str, ...] = ("OBS_STATUS", "CONF_STATUS", "COMMENT_OBS", "DECIMALS")
 ATTRIBUTES: tuple[str, ...] = SERIES_ATTRIBUTES + OBS_ATTRIBUTES
 SOURCE_ROW = "SOURCE_ROW"
+# Where a row came from, as the submitter numbers it: the line or row of a text file, and for a
+# workbook the k-th sheet read (from 0) numbers its rows k * SHEET_ROWS + row, so that rows of
+# different sheets never share a SOURCE_ROW (Excel stops at 1,048,576 rows). The store keeps the
+# number as it is; `sheet_row` splits it again.
+SHEET_ROWS = 10_000_000
+
+
+def sheet_row(source_row: int) -> tuple[int, int]:
+    """(index of the sheet read, row in that sheet) that a workbook's SOURCE_ROW stands for."""
+    return divmod(source_row, SHEET_ROWS)
+
 
 SCHEMA = pa.schema(
     [pa.field(d, pa.string(), nullable=False) for d in DIMENSIONS]
