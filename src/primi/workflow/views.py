@@ -59,6 +59,8 @@ def _detail(upload: Upload, form: ExplanationForm | None = None) -> dict:
         "upload": upload,
         "progress": read_progress(str(upload.pk)),
         "is_workbook": upload.original_name.lower().endswith(".xlsx"),
+        # A sheet column only where a finding names one: a text file has no sheets.
+        "has_sheets": any(f.get("sheet") for f in upload.report.get("findings") or []),
         "explain_form": form if rules else None,
     }
 
