@@ -117,7 +117,7 @@ def line(label: str, outcome: _api_load.Outcome, unit: str) -> str:
     per_request = outcome.amount / max(len(outcome.latencies), 1)
     text = (
         f"    {label:<10} p50 {outcome.percentile_ms(50):8.1f} ms  p99 "
-        f"{outcome.percentile_ms(99):8.1f} ms  {outcome.per_second:7.1f} req/s  "
+        f"{outcome.percentile_ms(99):8.1f} ms  {outcome.per_second:7.2f} req/s  "
         f"({len(outcome.latencies)} requests in {outcome.wall:.1f} s, "
         f"{per_request:,.0f} {unit} each)"
     )
