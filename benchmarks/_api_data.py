@@ -17,6 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from primi.standard.catalogue import Indicator
+
 FIRST_YEAR, LAST_YEAR = 2015, 2025
 MONTHS = [f"{y}-{m:02d}" for y in range(FIRST_YEAR, LAST_YEAR + 1) for m in range(1, 13)]
 REVISED_FLOW = "DF_FLOWS"
@@ -30,7 +32,7 @@ class Plan:
     """Who reports what: countries, indicators by dataflow, breakdowns per (country, indicator)."""
 
     countries: tuple[str, ...]
-    flows: dict[str, tuple]  # dataflow id -> its monthly indicators (catalogue.Indicator)
+    flows: dict[str, tuple[Indicator, ...]]  # dataflow id -> its monthly indicators
     breakdowns: int  # series per (country, indicator)
 
     @property
@@ -59,7 +61,7 @@ def plan(observations: int) -> Plan:
     return Plan(countries, flows, breakdowns)
 
 
-def _breakdowns(ind, country: str) -> list[tuple[str, str, str, str]]:
+def _breakdowns(ind: Indicator, country: str) -> list[tuple[str, str, str, str]]:
     """(COUNTERPART_AREA, SEX, AGE, POP_GROUP) the indicator allows, counterpart varying fastest."""
     from primi.demo.generator import COUNTERPART_POOL
 
@@ -130,6 +132,8 @@ def revision_frame(frame: pa.Table) -> pa.Table:
 
 @dataclass(frozen=True)
 class Loaded:
+    """What `load` wrote and how long making the frames and loading them took."""
+
     observations: int
     revisions: int
     submissions: int

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ WORKER_TIMEOUT = 900  # seconds; gunicorn's default 30 would kill a worker strea
 
 @dataclass
 class Server:
+    """A running gunicorn master and where it listens."""
+
     process: subprocess.Popen
     port: int
     workers: int
@@ -52,7 +55,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(workers: int, threads: int, log_path: Path):
+def gunicorn(workers: int, threads: int, log_path: Path) -> Iterator[Server]:
     """gunicorn with `workers` processes (sync, or gthread when `threads` > 1) until the block
     ends; its output goes to `log_path`."""
     port = free_port()

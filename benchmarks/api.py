@@ -114,6 +114,7 @@ def count_observations(port: int, path: str, accept: str) -> tuple[int, int]:
 
 
 def line(label: str, outcome: _api_load.Outcome, unit: str) -> str:
+    """One measure's figures on one line (and its first error, if any)."""
     per_request = outcome.amount / max(len(outcome.latencies), 1)
     text = (
         f"    {label:<10} p50 {outcome.percentile_ms(50):8.1f} ms  p99 "
@@ -126,7 +127,9 @@ def line(label: str, outcome: _api_load.Outcome, unit: str) -> str:
     return text
 
 
-def measure_query(query: Query, args, server: _api_server.Server, url: str) -> dict:
+def measure_query(
+    query: Query, args: argparse.Namespace, server: _api_server.Server, url: str
+) -> dict:
     """Check the answers hold what the SQL selects, then load the server and the database."""
     sql, params = rows_statement(query)
     rows = _api_load.read_once(_api_load.sql_client(url, sql, params))
@@ -162,7 +165,7 @@ def measure_query(query: Query, args, server: _api_server.Server, url: str) -> d
     return result
 
 
-def warm_up(query: Query, args, server: _api_server.Server) -> None:
+def warm_up(query: Query, args: argparse.Namespace, server: _api_server.Server) -> None:
     """Requests until every worker has answered a few: a fresh worker reads the standard first."""
     for label, accept in FORMATS:
         outcome = _api_load.run_clients(
@@ -205,6 +208,7 @@ def stream_flow(flow: str, server: _api_server.Server, url: str, gzip: bool) -> 
 
 
 def sql_flow_rate(flow: str, url: str) -> tuple[int, float]:
+    """Rows and rows/s of the view's SQL for a whole dataflow, one client."""
     sql, params = rows_statement(Query(f"whole {flow}", flow, "all"))
     started = time.perf_counter()
     rows = _api_load.read_once(_api_load.sql_client(url, sql, params))
