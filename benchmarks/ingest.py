@@ -12,9 +12,9 @@ Runs on SQLite by default and on PostgreSQL when DATABASE_URL is set, e.g.
     load adds a revision to every observation.
 
 With `--repeat N`, (a) to (d) run N times (the store emptied before each (c)) and the medians
-are printed with each run's figure; (e) runs once, after the last round. Level 1 and levels 2-3
-run in a second thread, beside the history query and the load, so the stages add up to more
-than the whole.
+are printed with each run's figure; (e) runs once, after the last round. Level 1, the load's
+preparation and levels 2-3 run in other threads, beside the history query and the load, so the
+stages add up to more than the whole.
 
 The rows are the demo generator's DF_FLOWS frame without its planted defects (15 countries,
 2015-2023, breakdowns by sex, age, group and counterpart that add up) repeated with other
@@ -95,6 +95,7 @@ class Stages:
         "check_level_1": "level 1 (second thread)",
         "fetch_history": "history query",
         "_sha256": "file hash",
+        "prepare_frame": "load preparation (second thread, beside level 1)",
         "check_levels_2_3": "levels 2-3 (second thread, beside the load)",
         "load_frame": "load and commit (waits for levels 2-3)",
     }

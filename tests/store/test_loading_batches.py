@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from primi.store import loading
-from primi.store.loading import LoadWithdrawn, load_frame
+from primi.store.loading import LoadWithdrawn, load_frame, prepare_frame
 from primi.store.models import Observation, Submission
 
 GTM = "M.GTM.ENTRY.MEX._T._T._T"
@@ -93,3 +93,15 @@ def test_the_last_word_comes_before_publication_and_commit(make_frame, fingerpri
 
     kept = _load(make_frame([(GTM, "2023-01", 1.0)]), publish=True, withdraw=lambda wait: False)
     assert kept.submission.state == "published" and kept.rows == 1
+
+
+@pytest.mark.django_db
+def test_a_frame_prepared_earlier_loads_the_same_and_only_into_its_dataflow(make_frame):
+    frame = make_frame([(GTM, "2023-M01", 1.0), (GTM, "2023-02", None)])
+    prepared = prepare_frame(frame, "DF_FLOWS")
+    with pytest.raises(ValueError, match="DF_STOCKS"):
+        load_frame(prepared, provider="GTM_IGM", dataflow="DF_STOCKS", file_name="f.csv")
+    assert Submission.objects.count() == 0
+    result = _load(prepared)
+    values = Observation.objects.order_by("source_row").values_list("time_period", "obs_value")
+    assert result.rows == 2 and list(values) == [("2023-01", 1.0), ("2023-02", None)]

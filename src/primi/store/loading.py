@@ -92,7 +92,10 @@ class LoadResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
+class PreparedFrame:
+    """A frame's series keys, series rows and observation columns, ready to be written."""
+
+    dataflow: str
     keys: list[str]
     series_rows: list[tuple]
     series_attributes: list[tuple]
@@ -100,8 +103,14 @@ class _Prepared:
     columns: dict[str, pa.Array | pa.ChunkedArray]
 
 
+def prepare_frame(table: pa.Table, dataflow: str) -> PreparedFrame:
+    """What `load_frame` computes before it touches the database, for a caller that has the time
+    to compute it earlier (while level 1 runs): no database access."""
+    return _prepare(conform(table), dataflow)
+
+
 def load_frame(
-    table: pa.Table,
+    table: pa.Table | PreparedFrame,
     *,
     provider: str,
     dataflow: str,
@@ -115,6 +124,7 @@ def load_frame(
 ) -> LoadResult:
     """Add the frame's rows as revisions of a new submission (draft unless `publish`).
 
+    `table` is a canonical frame, or the same frame already through `prepare_frame`.
     `published_at` is the publication instant when `publish` (default: now). `notes` (the
     submitter's explanations of warnings, a steward's override) are kept with the submission.
     `progress` gets the number of rows written after each chunk, inside the transaction.
@@ -122,7 +132,9 @@ def load_frame(
     asked without waiting after each chunk and, waiting, once every row is written, before
     publication and commit; True rolls everything back and raises `LoadWithdrawn`.
     """
-    prepared = _prepare(conform(table), dataflow)
+    prepared = table if isinstance(table, PreparedFrame) else prepare_frame(table, dataflow)
+    if prepared.dataflow != dataflow:
+        raise ValueError(f"frame prepared for {prepared.dataflow}, loaded into {dataflow}")
     rows = len(prepared.key_index)
     with transaction.atomic():
         submission = Submission.objects.create(
@@ -161,7 +173,7 @@ def load_frame(
     return LoadResult(submission, rows, created, len(prepared.keys) - created)
 
 
-def _prepare(frame: pa.Table, dataflow: str) -> _Prepared:
+def _prepare(frame: pa.Table, dataflow: str) -> PreparedFrame:
     """Series keys and canonical periods, computed once per distinct value; the other columns
     are passed on as they are, without a copy."""
     keys = pc.binary_join_element_wise(*(frame.column(d) for d in DIMENSIONS), ".")
@@ -193,10 +205,10 @@ def _prepare(frame: pa.Table, dataflow: str) -> _Prepared:
         "decimals": frame.column("DECIMALS"),
         "source_row": frame.column(SOURCE_ROW),
     }
-    return _Prepared(distinct, series_rows, series_attributes, key_index, columns)
+    return PreparedFrame(dataflow, distinct, series_rows, series_attributes, key_index, columns)
 
 
-def _resolve_series(prepared: _Prepared) -> tuple[np.ndarray, int]:
+def _resolve_series(prepared: PreparedFrame) -> tuple[np.ndarray, int]:
     """Ids of the frame's series (by dictionary position), inserting the missing ones in bulk."""
     with connection.cursor() as cursor:
         stored = _stored_series(cursor, prepared.keys)

@@ -4,7 +4,8 @@ The order is fixed: limits, read into the canonical frame, level-1 checks, and o
 in one transaction, while levels 2 and 3 run in another thread (they read no database; the load
 mostly waits on the database or on sqlite3, outside the GIL). The load commits only once every
 check has passed: a file with errors or unexplained warnings is rolled back, and a dry run writes
-nothing, so neither changes anything in the store.
+nothing, so neither changes anything in the store. Level 1, the history query, the file's hash
+and the load's preparation run side by side too.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from primi.ingest.errors import ReadError
 from primi.ingest.read import read_any
 from primi.ingest.sdmx_csv import parse_structure_ref
 from primi.standard.catalogue import Standard, load_standard
-from primi.store.loading import LoadResult, LoadWithdrawn, load_frame
+from primi.store.loading import LoadResult, LoadWithdrawn, load_frame, prepare_frame
 from primi.workflow.progress import CHECK, LOAD, READ
 
 
@@ -196,8 +197,11 @@ def submit_file(
         )
         return bool(result.errors or result.unexplained)
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="primi-checks") as worker:
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="primi-submit") as worker:
         level_1 = worker.submit(check_level_1, table, std, dataflow=dataflow, file=name)
+        # The load's own preparation runs beside level 1; its result, or its error, counts only
+        # if level 1 passes, since a frame that level 1 refuses need not be loadable.
+        prepared = None if dry_run else worker.submit(prepare_frame, table, dataflow)
         history = fetch_history(table, std, dataflow=dataflow, provider=provider)
         digest = "" if dry_run else _sha256(path)
         found = [*read.findings, *resolved, *level_1.result()]
@@ -213,7 +217,7 @@ def submit_file(
         # the file out, the load is rolled back before it commits.
         try:
             result.load = load_frame(
-                table,
+                prepared.result(),
                 provider=provider,
                 dataflow=dataflow,
                 file_name=name,
