@@ -173,13 +173,14 @@ def show(label: str, rows: int, runs: list[float], stages: dict[str, float] | No
 
 
 def empty_store() -> None:
-    """Every store table emptied, so that each (c) starts as on a fresh database."""
+    """Every store table emptied (a benchmark has no uploads pointing at them), so that each (c)
+    starts as on a fresh database."""
     from django.db import connection
 
     tables = ["store_observation", "store_seriesrevision", "store_series", "store_submission"]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
         else:
             for table in tables:
                 cursor.execute(f"DELETE FROM {table}")
