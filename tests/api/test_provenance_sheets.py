@@ -22,11 +22,6 @@ def _cell(book: openpyxl.Workbook, sheet: str, row: int, period: str) -> object:
     return book[sheet].cell(row=row, column=column).value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="submit_file does not yet keep the sheets read in Submission.notes[SHEETS_NOTE] "
-    "(one line in workflow/submission_file.py, owned elsewhere); drop this mark with it",
-)
 @pytest.mark.django_db
 def test_the_api_names_the_sheet_and_row_of_a_workbook_value(client: Client, tmp_path, real_data):
     path = tmp_path / "boletin.xlsx"

@@ -141,7 +141,7 @@ def _sdmx_csv(path: Path, flows: list[str]) -> Path:
 @pytest.mark.parametrize(
     ("case", "rule_id"),
     [
-        ("absent", "L0_MISSING"),
+        ("absent", "L0_UNREADABLE"),
         ("rows", "L0_ROWS"),
         ("two flows", "L0_ONE_DATAFLOW"),
         ("unknown flow", "L0_DATAFLOW"),

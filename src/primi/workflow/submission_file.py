@@ -28,6 +28,7 @@ from primi.ingest.read import read_any
 from primi.ingest.sdmx_csv import parse_structure_ref
 from primi.standard.catalogue import Standard, load_standard
 from primi.store.loading import LoadResult, LoadWithdrawn, load_frame, prepare_frame
+from primi.store.provenance import SHEETS_NOTE
 from primi.workflow.progress import CHECK, LOAD, READ
 
 
@@ -165,7 +166,7 @@ def submit_file(
     name = file_name or path.name
     if not path.is_file():
         raise SubmissionError(
-            name, "L0_MISSING",
+            name, "L0_UNREADABLE",
             f"No se encuentra el archivo {path}.", f"The file {path} does not exist.",
         )  # fmt: skip
     std = load_standard()
@@ -223,7 +224,11 @@ def submit_file(
                 file_name=name,
                 file_sha256=digest,
                 publish=publish,
-                notes={"explanations": explanations or {}, "override": override},
+                notes={
+                    "explanations": explanations or {},
+                    "override": override,
+                    SHEETS_NOTE: list(read.sheets),
+                },
                 progress=lambda done: report(LOAD, done, rows),
                 withdraw=withdraw,
             )
