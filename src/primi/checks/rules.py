@@ -7,16 +7,12 @@ reads it, and refuses a rule id it does not hold.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
-
-if TYPE_CHECKING:
-    from primi.checks.findings import Finding
 
 RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
 LEVELS = (0, 1, 2, 3)
@@ -74,12 +70,3 @@ def rule(rule_id: str) -> Rule:
 
 def max_findings_per_rule() -> int:
     return int(_document()["defaults"]["max_findings_per_rule"])
-
-
-def with_definition(f: Finding) -> Finding:
-    """The finding with its rule's definition quoted in both messages.
-
-    Findings quote it from creation (`Finding.__post_init__`), so this only makes the finding
-    again; it stays for the callers written before that (checks.run).
-    """
-    return dataclasses.replace(f)

@@ -14,7 +14,6 @@ from primi.checks.consistency import check_time_sums
 from primi.checks.findings import Finding
 from primi.checks.hierarchy import check_hierarchies
 from primi.checks.history import check_history, fetch_history
-from primi.checks.rules import with_definition
 from primi.checks.structure import check_structure
 from primi.standard.catalogue import Standard
 
@@ -43,7 +42,7 @@ def check_level_1(
 ) -> list[Finding]:
     """Level 1 alone: a frame without level-1 errors holds only what the store can take."""
     findings = check_structure(table, std, dataflow, file)
-    return [with_definition(dataclasses.replace(f, sheet=sheet)) for f in findings]
+    return [dataclasses.replace(f, sheet=sheet) for f in findings]
 
 
 def check_levels_2_3(
@@ -64,4 +63,4 @@ def check_levels_2_3(
     ]
     if history is not None:
         findings += check_history(table, file, history, sheet)
-    return [with_definition(f) for f in findings]
+    return findings
