@@ -1,10 +1,10 @@
 """SDMX-REST 1.5 data, availability and schema queries: parse, check size, then stream.
 
 The order is fixed: the query is read (400/404), the format chosen (406), a conditional request
-answered (304, before any row is counted), the selection counted (404 when empty, 413 when
-larger than PRIMI_SDMX_MAX_OBSERVATIONS), and only then are rows read and written as they arrive
-from the database.
-The count and the rows are read at one instant, so a publication in between changes neither.
+answered (304, before any row is counted), the selection counted (404 when empty, 413 above
+PRIMI_SDMX_MAX_OBSERVATIONS), and only then are rows read, as the answer is sent, and written as
+they arrive from the database.
+The counts and the rows are read as of one instant, so a publication in between changes none.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from primi.store.keys import KeyPattern
 from primi.store.queries import (
     Selection,
     count_public_observations,
+    count_public_revisions,
     public_availability,
     public_observation_batches,
 )
@@ -112,11 +113,19 @@ def data_response(request: HttpRequest, query: DataQuery) -> HttpResponseBase:
 
 
 def _check_size(query: DataQuery, selection: Selection) -> None:
-    """404 for an empty selection (never 204), 413 above the limit, before anything is sent."""
-    count = count_public_observations(selection)
+    """404 for an empty selection (never 204), 413 above the limit, before anything is sent.
+
+    The exact count ranks every revision, as the rows' query does; the cheap upper bound
+    (revisions, unranked) spares it unless it is above the limit or filters applied after the
+    ranking (providers, updatedAfter) could leave nothing. Nothing is read from the rows' query
+    here: it starts with the answer, so an answer never sent holds no database cursor.
+    """
+    limit = max_observations()
+    count = count_public_revisions(selection)
+    if count and (count > limit or selection.providers or selection.updated_after):
+        count = count_public_observations(selection)
     if count == 0:
         raise _no_data(query)
-    limit = max_observations()
     if count > limit:
         raise SdmxError(
             413,

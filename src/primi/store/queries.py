@@ -328,6 +328,7 @@ PUBLIC_SCHEMA = pa.schema(
         pa.field("PROVIDER", pa.string()),
     ]
 )
+_ROW_COLUMNS = [name for name in PUBLIC_SCHEMA.names if name != "PUBLISHED_AT"]
 _PUBLIC_ORDER = {dim: [column] for dim, column in _DIMENSION_COLUMNS.items()} | {
     "TIME_PERIOD": ["period_start", "time_period"]
 }
@@ -384,7 +385,7 @@ def public_observation_batches(
         columns = ["published_at", "submission_id", *columns]
     sql, params = _public_sql(selection)
     sql = f"{sql} ORDER BY {', '.join(columns)}"
-    instants: dict[object, dt.datetime | None] = {}
+    instants = _publications(selection.as_of)
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(size):
@@ -399,9 +400,25 @@ def count_public_observations(selection: Selection) -> int:
         return int(cursor.fetchone()[0])
 
 
+def count_public_revisions(selection: Selection) -> int:
+    """An upper bound of `count_public_observations` that ranks nothing: the published
+    revisions of the selected series and periods (one per observation unless revised)."""
+    where, params = _filters(selection.key_pattern, None, None, selection.dataflow)
+    where, params = _period_filters(selection, where, params)
+    sql = f"""
+        SELECT COUNT(*) FROM store_observation o
+        JOIN store_submission su ON su.id = o.submission_id
+        JOIN store_series se ON se.id = o.series_id
+        WHERE {" AND ".join(where)}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
 def public_availability(selection: Selection) -> Availability:
     """Which codes have published data for a selection (one row per series read, not per cell)."""
-    sql, params = _public_sql(selection)
+    sql, params = _public_sql(selection, periods=True)
     dims = ", ".join(_DIMENSION_COLUMNS.values())
     summary = f"""
         SELECT {dims}, MIN(period_start), MAX(period_end), COUNT(*)
@@ -427,9 +444,8 @@ def public_availability(selection: Selection) -> Availability:
     )
 
 
-def _public_sql(selection: Selection) -> tuple[str, list]:
-    """The selection as one SELECT (no ORDER BY): ranking, provider, changes, first/last N."""
-    where, params = _filters(selection.key_pattern, None, None, selection.dataflow)
+def _period_filters(selection: Selection, where: list[str], params: list) -> tuple[list, list]:
+    """The periods overlapping [start, end], and revisions published by the selection's instant."""
     if selection.start is not None:
         where.append("o.period_end >= %s")
         params.append(selection.start)
@@ -438,6 +454,17 @@ def _public_sql(selection: Selection) -> tuple[str, list]:
         params.append(selection.end)
     where.append("su.published_at <= %s")
     params.append(_instant(selection.as_of))
+    return where, params
+
+
+def _public_sql(selection: Selection, periods: bool = False) -> tuple[str, list]:
+    """The selection as one SELECT (no ORDER BY): ranking, provider, changes, first/last N.
+
+    Its columns are PUBLIC_SCHEMA's but PUBLISHED_AT (read per submission, not per row), then
+    (with `periods`) each period's first and last day.
+    """
+    where, params = _filters(selection.key_pattern, None, None, selection.dataflow)
+    where, params = _period_filters(selection, where, params)
     window = "PARTITION BY o.series_id, o.time_period ORDER BY su.published_at DESC, o.id DESC"
     dims = ", ".join(f"se.{column} AS {column}" for column in _DIMENSION_COLUMNS.values())
     inner = f"""
@@ -489,23 +516,26 @@ def _public_sql(selection: Selection) -> tuple[str, list]:
             obs_status, conf_status,
             CASE WHEN {hidden} THEN NULL ELSE comment_obs END AS comment_obs,
             decimals, unit_measure, unit_mult, counting_basis, source_inst,
-            published_at, submission_id, provider, period_start, period_end
+            submission_id, provider{", period_start, period_end" if periods else ""}
         FROM ({chosen}) chosen_rows
     """
     return sql, [*hidden_params, *hidden_params, *params]
 
 
-def _public_batch(rows: list[tuple], instants: dict[object, dt.datetime | None]) -> pa.RecordBatch:
+def _publications(as_of: dt.datetime | None) -> dict[int, dt.datetime]:
+    """Publication instants by submission, read before the rows so that no timestamp is parsed
+    per row and no other query runs while the rows' cursor is open."""
+    now = timezone.now()
+    until = min(as_of, now) if as_of is not None else now
+    published = Submission.objects.filter(state=Submission.State.PUBLISHED, published_at__lte=until)
+    return dict(published.values_list("pk", "published_at"))
+
+
+def _public_batch(rows: list[tuple], instants: dict[int, dt.datetime]) -> pa.RecordBatch:
     columns = list(zip(*rows, strict=True))
-    published = columns[PUBLIC_SCHEMA.get_field_index("PUBLISHED_AT")]
-    for value in set(published) - instants.keys():
-        instants[value] = _aware(value)
-    arrays = []
-    for index, field in enumerate(PUBLIC_SCHEMA):
-        values = columns[index]
-        if field.name == "PUBLISHED_AT":
-            values = [instants[v] for v in values]
-        arrays.append(pa.array(values, field.type))
+    published = [instants[s] for s in columns[_ROW_COLUMNS.index("SUBMISSION")]]
+    columns.insert(PUBLIC_SCHEMA.get_field_index("PUBLISHED_AT"), published)
+    arrays = [pa.array(c, f.type) for c, f in zip(columns, PUBLIC_SCHEMA, strict=True)]
     return pa.RecordBatch.from_arrays(arrays, schema=PUBLIC_SCHEMA)
 
 
