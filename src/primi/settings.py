@@ -141,6 +141,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 PRIMI_UPLOAD_MAX_BYTES = int(os.environ.get("PRIMI_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
 PRIMI_UPLOAD_MAX_ROWS = int(os.environ.get("PRIMI_UPLOAD_MAX_ROWS", "5000000"))
+# Observations one SDMX data answer may hold; above it the answer is 413 with the count.
+PRIMI_SDMX_MAX_OBSERVATIONS = int(os.environ.get("PRIMI_SDMX_MAX_OBSERVATIONS", "5000000"))
 
 LOGGING = {
     "version": 1,
