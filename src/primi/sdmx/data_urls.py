@@ -1,4 +1,5 @@
-"""SDMX-REST 1.5 data paths: data, availability and the structure-specific data schema.
+"""SDMX-REST data paths: 1.5 data, availability and the structure-specific data schema, and
+2.x data under v2/.
 
 Optional trailing segments and a trailing slash are accepted (pysdmx adds one); Django hands
 the views percent-decoded paths, so `%2C`, `%2B` and `%2A` read as `,`, `+` and `*`.
@@ -6,7 +7,7 @@ the views percent-decoded paths, so `%2C`, `%2B` and `%2A` read as `,`, `+` and 
 
 from django.urls import re_path
 
-from primi.sdmx import data_views
+from primi.sdmx import data_v2_views, data_views
 
 _SEGMENT = r"[^/]*"
 
@@ -26,5 +27,12 @@ urlpatterns = [
         r"^schema/dataflow/(?P<agency>[^/]+)/(?P<flow_id>[^/]+)(?:/(?P<version>[^/]+))?/?$",
         data_views.data_schema,
         name="sdmx-data-schema",
+    ),
+    re_path(
+        rf"^v2/data(?:/(?P<context>{_SEGMENT}))?(?:/(?P<agency>{_SEGMENT}))?"
+        rf"(?:/(?P<resource_id>{_SEGMENT}))?(?:/(?P<version>{_SEGMENT}))?"
+        rf"(?:/(?P<key>{_SEGMENT}))?/?$",
+        data_v2_views.data_v2,
+        name="sdmx-data-v2",
     ),
 ]

@@ -10,7 +10,9 @@ The counts and the rows are read as of one instant, so a publication in between 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
+import pyarrow as pa
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
@@ -31,6 +33,7 @@ from primi.sdmx.negotiation import (
     STRUCTURE_21,
     STRUCTURE_SPECIFIC_DATA_21,
     Choice,
+    Offer,
     choose_format,
     preferred_language,
 )
@@ -55,7 +58,8 @@ from primi.store.queries import (
 )
 
 DEFAULT_MAX_OBSERVATIONS = 5_000_000
-WRITERS = {
+Writer = Callable[[DataMessage, Iterator[pa.RecordBatch]], Iterator[bytes]]
+WRITERS: dict[Offer, Writer] = {
     GENERIC_DATA_21: write_generic_data,
     STRUCTURE_SPECIFIC_DATA_21: write_structure_specific_data,
     SDMX_JSON_DATA_10: write_sdmx_json_data,
@@ -81,9 +85,14 @@ def data(
     return data_response(request, query)
 
 
-def data_response(request: HttpRequest, query: DataQuery) -> HttpResponseBase:
-    """The answer to a parsed data query (shared with the SDMX-REST 2.x data path)."""
-    choice = choose_format(request, DATA_OFFERS)
+def data_response(
+    request: HttpRequest,
+    query: DataQuery,
+    offers: Sequence[Offer] = DATA_OFFERS,
+    writers: Mapping[Offer, Writer] = WRITERS,
+) -> HttpResponseBase:
+    """The answer to a parsed data query; the SDMX-REST 2.x path passes its own formats."""
+    choice = choose_format(request, offers)
     labels = _labels(request, choice)
     now = timezone.now()
     selection = dataclasses.replace(query.selection, as_of=query.selection.as_of or now)
@@ -100,13 +109,14 @@ def data_response(request: HttpRequest, query: DataQuery) -> HttpResponseBase:
         return unchanged
     _check_size(query, selection)
     dimension = query.dimension_at_observation
-    if choice.offer is SDMX_CSV_DATA_10:  # flat: grouping only matters for series-only details
+    if choice.offer.media_type == SDMX_CSV_DATA_10.media_type:
+        # SDMX-CSV is flat: grouping only matters for series-only details.
         dimension = TIME_DIMENSION
     layout = Layout(dimension, query.detail, selection.history)
     message = DataMessage(query.flow, layout, now, language=language, labels=labels)
     batches = public_observation_batches(selection, order=layout.order)
     response = StreamingHttpResponse(
-        WRITERS[choice.offer](message, batches), content_type=choice.offer.content_type
+        writers[choice.offer](message, batches), content_type=choice.offer.content_type
     )
     response["Content-Language"] = language
     return stamp(response, freshness)
@@ -152,7 +162,7 @@ def _labels(request: HttpRequest, choice: Choice) -> bool:
     if value not in ("id", "both"):
         raise bad_request(f"labels '{value}' must be id or both",
                           f"labels '{value}' debe ser id o both")  # fmt: skip
-    return value == "both" and choice.offer is SDMX_CSV_DATA_10
+    return value == "both" and choice.offer.media_type == SDMX_CSV_DATA_10.media_type
 
 
 @sdmx_view

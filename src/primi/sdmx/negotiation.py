@@ -75,6 +75,39 @@ DATA_OFFERS: tuple[Offer, ...] = (
     SDMX_JSON_DATA_10,
     SDMX_CSV_DATA_10,
 )
+STRUCTURE_SPECIFIC_DATA_30 = Offer(
+    "structurespecificdata30",
+    "application/vnd.sdmx.data+xml",
+    "3.0.0",
+    aliases=(
+        "application/vnd.sdmx.structurespecificdata+xml",
+        "structurespecificdata",
+        "sdmx-ml",
+        "xml",
+        "application/xml",
+        "text/xml",
+    ),
+)
+SDMX_JSON_DATA_20 = Offer(
+    "jsondata20",
+    "application/vnd.sdmx.data+json",
+    "2.0.0",
+    aliases=("jsondata", "json", "sdmx-json", "application/json"),
+)
+SDMX_CSV_DATA_20 = Offer(
+    "csv20",
+    "application/vnd.sdmx.data+csv",
+    "2.0.0",
+    aliases=("csv", "csvfile", "sdmx-csv", "text/csv", "csvfilewithlabels"),
+)
+DATA_OFFERS_V2: tuple[Offer, ...] = (
+    STRUCTURE_SPECIFIC_DATA_30,
+    SDMX_JSON_DATA_20,
+    SDMX_CSV_DATA_20,
+    *DATA_OFFERS,
+)
+"""SDMX-REST 2.x data: the SDMX 3.0 formats first (SDMX-ML 3.0 for */*), then the 2.1 ones
+for clients that name them with their version."""
 STRUCTURE_21 = Offer(
     "structure",
     "application/vnd.sdmx.structure+xml",
@@ -82,7 +115,7 @@ STRUCTURE_21 = Offer(
     aliases=("structure", "xml", "application/xml", "text/xml"),
 )
 _ANY = ("*/*", "application/*")
-_VERSION_ALIASES = {"1.0": "1.0.0", "1": "1.0.0", "2.1.0": "2.1"}
+_VERSION_ALIASES = {"1.0": "1.0.0", "1": "1.0.0", "2.1.0": "2.1", "2.0": "2.0.0", "3.0": "3.0.0"}
 
 
 def choose_format(request: HttpRequest, offers: Sequence[Offer]) -> Choice:

@@ -5,7 +5,7 @@ version=2.1), streamed: components as XML attributes, typed by the dataflow's ow
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyarrow as pa
 
@@ -34,12 +34,28 @@ def _parts(message: DataMessage, batches: Iterable[pa.RecordBatch]) -> Iterator[
         f'xmlns:ss="{SS}" xmlns:xsi="{XSI}" xmlns:ns1="{attr(urn)}">'
     )
     yield message_header(message, namespace=urn)
+    yield from data_sets(
+        message,
+        batches,
+        lambda data_set: (
+            f"<message:DataSet {data_set_attributes(message, data_set, 'ss:')} "
+            'ss:dataScope="Dataflow" xsi:type="ns1:DataSetType">'
+        ),
+    )
+    yield "</message:StructureSpecificData>"
+
+
+def data_sets(
+    message: DataMessage,
+    batches: Iterable[pa.RecordBatch],
+    opening: Callable[[DataSet], str],
+) -> Iterator[str]:
+    """The data sets, series and observations, shared with SDMX-ML 3.0, which differs in the
+    data set's `opening` tag only."""
+    layout = message.layout
     for event in data_events(batches, layout):
         if isinstance(event, DataSet):
-            yield (
-                f"<message:DataSet {data_set_attributes(message, event, 'ss:')} "
-                'ss:dataScope="Dataflow" xsi:type="ns1:DataSetType">'
-            )
+            yield opening(event)
         elif isinstance(event, EndOfDataSet):
             yield "</message:DataSet>"
         elif layout.flat:
@@ -56,7 +72,6 @@ def _parts(message: DataMessage, batches: Iterable[pa.RecordBatch]) -> Iterator[
                 yield f"<Series{key}{attributes}>{observations}</Series>"
             else:
                 yield f"<Series{key}{attributes}/>"
-    yield "</message:StructureSpecificData>"
 
 
 def _components(names: Iterable[str], values: Iterable[str]) -> str:

@@ -9,6 +9,7 @@ VALID_FROM, the instant each revision was published: SDMX-CSV 1.0 has no data se
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,8 +25,13 @@ VALID_FROM = "VALID_FROM"
 SERIES_ROWS = 5_000
 
 
-def write_sdmx_csv_data(message: DataMessage, batches: Iterable[pa.RecordBatch]) -> Iterator[bytes]:
-    """Header line, then a block of lines per batch (per few thousand series without data)."""
+def write_sdmx_csv_data(
+    message: DataMessage,
+    batches: Iterable[pa.RecordBatch],
+    sdmx_csv: Literal["1.0", "2.0"] = "1.0",
+) -> Iterator[bytes]:
+    """Header line, then a block of lines per batch (per few thousand series without data);
+    `sdmx_csv` 2.0 only changes the leading columns (see writers.sdmx_csv20)."""
     layout = message.layout
     if layout.with_observations:
         columns = data_columns(PUBLIC_SCHEMA, attributes=layout.detail == "full")
@@ -40,6 +46,7 @@ def write_sdmx_csv_data(message: DataMessage, batches: Iterable[pa.RecordBatch])
         columns,
         dataflow=message.flow.id,
         version=message.flow.version,
+        sdmx_csv=sdmx_csv,
         labels=_labels(message, columns) if message.labels else None,
     )
 

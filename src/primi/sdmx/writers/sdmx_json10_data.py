@@ -38,15 +38,21 @@ def write_sdmx_json_data(
     message: DataMessage, batches: Iterable[pa.RecordBatch]
 ) -> Iterator[bytes]:
     """The whole message as UTF-8 chunks, one series in memory at a time."""
-    return chunked(_Writer(message).parts(batches))
+    return chunked(JsonDataWriter(message).parts(batches))
 
 
 def _text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-class _Writer:
-    """Keeps the index of every value seen, per component, until the structure is written."""
+class JsonDataWriter:
+    """Keeps the index of every value seen, per component, until the structure is written.
+
+    SDMX-JSON 2.0 (`sdmx_json20_data`) changes the schema, the data sets' head and the
+    structure written last (`tail`), and nothing else.
+    """
+
+    schema = SCHEMA_URL
 
     def __init__(self, message: DataMessage) -> None:
         self.message = message
@@ -57,6 +63,7 @@ class _Writer:
             *self.layout.attributes,
         )
         self.values: dict[str, dict[str, int]] = {c: {} for c in components}
+        self.data_sets = 0
 
     def index(self, component: str, value: str) -> int:
         seen = self.values[component]
@@ -67,7 +74,7 @@ class _Writer:
     def parts(self, batches: Iterable[pa.RecordBatch]) -> Iterator[str]:
         message = self.message
         meta = {
-            "schema": SCHEMA_URL,
+            "schema": self.schema,
             "id": message.id,
             "test": False,
             "prepared": message.prepared_text,
@@ -83,6 +90,7 @@ class _Writer:
             if isinstance(event, DataSet):
                 yield ("" if first_set else ",") + self.data_set_head(event)
                 first_set, first_item = False, True
+                self.data_sets += 1
             elif isinstance(event, EndOfDataSet):
                 yield "}}"
             else:
@@ -90,7 +98,11 @@ class _Writer:
                 if items:
                     yield ("" if first_item else ",") + items
                     first_item = False
-        yield f'],"structure":{_text(self.structure())}}}}}'
+        yield self.tail()
+
+    def tail(self) -> str:
+        """What follows the data sets, once every value has its index."""
+        return f'],"structure":{_text(self.structure())}}}}}'
 
     def data_set_head(self, data_set: DataSet) -> str:
         head: dict[str, object] = {"action": "Information"}
