@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from primi.store.keys import KeyPattern
-from primi.store.queries import WITHHELD_CONF_STATUS, Revision, _current_sql, _revisions
+from primi.store.queries import WITHHELD_CONF_STATUS, Revision, current_sql, revisions_from_rows
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def current_values_page(
     Within one series every period has the series' frequency, and canonical periods of one
     frequency sort as text in time order, so (series key, period) is a total order.
     """
-    current, params = _current_sql(key_pattern, start_period, end_period, dataflow, as_of)
+    current, params = current_sql(key_pattern, start_period, end_period, dataflow, as_of)
     marks = ", ".join(["%s"] * len(WITHHELD_CONF_STATUS))
     shown = f"(conf_status IS NULL OR conf_status NOT IN ({marks}))"
     base = f"FROM ({current}) cur WHERE {shown}"
@@ -59,4 +59,6 @@ def current_values_page(
         else:
             cursor.execute(f"SELECT COUNT(*) {base}", base_params)
             total = cursor.fetchone()[0]
-    return ValuesPage(total=total, revisions=_revisions(rows[:limit]), more=len(rows) > limit)
+    return ValuesPage(
+        total=total, revisions=revisions_from_rows(rows[:limit]), more=len(rows) > limit
+    )

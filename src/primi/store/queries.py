@@ -90,7 +90,7 @@ def current_values(
     as_of: dt.datetime | None = None,
 ) -> list[Revision]:
     """The value of each matching observation as published at `as_of` (default: now)."""
-    sql, params = _current_sql(key_pattern, start_period, end_period, dataflow, as_of)
+    sql, params = current_sql(key_pattern, start_period, end_period, dataflow, as_of)
     return _fetch(sql, params)
 
 
@@ -103,14 +103,14 @@ def current_value_batches(
     size: int = 50_000,
 ) -> Iterator[list[Revision]]:
     """`current_values` in batches, so that long exports can show progress as rows arrive."""
-    sql, params = _current_sql(key_pattern, start_period, end_period, dataflow, as_of)
+    sql, params = current_sql(key_pattern, start_period, end_period, dataflow, as_of)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(size):
-            yield _revisions(rows)
+            yield revisions_from_rows(rows)
 
 
-def _current_sql(
+def current_sql(
     key_pattern: str | KeyPattern | None,
     start_period: str | None,
     end_period: str | None,
@@ -119,7 +119,7 @@ def _current_sql(
 ) -> tuple[str, list]:
     where, params = _filters(key_pattern, start_period, end_period, dataflow)
     where.append("su.published_at <= %s")
-    params.append(_instant(as_of))
+    params.append(query_instant(as_of))
     columns = ", ".join(_COLUMNS)
     sql = f"""
         SELECT {columns} FROM (
@@ -147,7 +147,7 @@ def changed_since(
     """Revisions published after `since` and not after `until` (default: now), oldest first."""
     where, params = _filters(key_pattern, start_period, end_period, dataflow)
     where += ["su.published_at > %s", "su.published_at <= %s"]
-    params += [_instant(since), _instant(until)]
+    params += [query_instant(since), query_instant(until)]
     sql = f"""
         SELECT {_SELECT} {_FROM_SUBMISSIONS} WHERE {" AND ".join(where)}
         ORDER BY su.published_at, o.id
@@ -166,7 +166,7 @@ def observation_history(
     """
     params = [
         Submission.State.PUBLISHED,
-        _instant(as_of),
+        query_instant(as_of),
         series_key,
         canonical_period(time_period),
     ]
@@ -204,7 +204,7 @@ def _filters(
     return where, params
 
 
-def _instant(value: dt.datetime | None) -> object:
+def query_instant(value: dt.datetime | None) -> object:
     """An instant as the database compares it, never later than now: embargoes hold."""
     now = timezone.now()
     if value is None:
@@ -217,10 +217,10 @@ def _instant(value: dt.datetime | None) -> object:
 def _fetch(sql: str, params: list) -> list[Revision]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return _revisions(cursor.fetchall())
+        return revisions_from_rows(cursor.fetchall())
 
 
-def _revisions(rows: list[tuple]) -> list[Revision]:
+def revisions_from_rows(rows: list[tuple]) -> list[Revision]:
     instants: dict[object, dt.datetime | None] = {}
     revisions = []
     for *values, published_at in rows:
@@ -251,7 +251,7 @@ def current_values_table(
     driver's tuples, so a check can read a million published values in about a second."""
     where, params = _filters(key_pattern, None, None, dataflow)
     where.append("su.published_at <= %s")
-    params.append(_instant(as_of))
+    params.append(query_instant(as_of))
     outer = ""
     if provider is not None:
         outer = "AND provider = %s"
@@ -453,7 +453,7 @@ def _period_filters(selection: Selection, where: list[str], params: list) -> tup
         where.append("o.period_start <= %s")
         params.append(selection.end)
     where.append("su.published_at <= %s")
-    params.append(_instant(selection.as_of))
+    params.append(query_instant(selection.as_of))
     return where, params
 
 
@@ -488,7 +488,7 @@ def _public_sql(selection: Selection, periods: bool = False) -> tuple[str, list]
         params.extend(selection.providers)
     if selection.updated_after is not None:
         outer.append("published_at > %s")
-        params.append(_instant(selection.updated_after))
+        params.append(query_instant(selection.updated_after))
     chosen = f"SELECT * FROM ({inner}) ranked WHERE {' AND '.join(outer) or '1 = 1'}"
     if selection.first_n or selection.last_n:
         ends = []

@@ -18,7 +18,7 @@ from primi.standard.catalogue import Standard, load_standard
 from primi.standard.frame import DIMENSIONS
 from primi.store.disclosure import is_withheld
 from primi.store.models import Submission
-from primi.store.queries import _instant, current_values
+from primi.store.queries import current_values, query_instant
 
 MAX_TERMS = 10
 
@@ -91,7 +91,7 @@ def _where(filters: SeriesFilter, as_of: dt.datetime | None) -> tuple[list[str],
             JOIN store_submission su ON su.id = sr.submission_id
             WHERE sr.series_id = se.id AND su.state = %s AND su.published_at <= %s)"""
     ]
-    params: list = [Submission.State.PUBLISHED, _instant(as_of)]
+    params: list = [Submission.State.PUBLISHED, query_instant(as_of)]
     for dimension, codes in filters.codes.items():
         if codes:
             where.append(_in(f"se.{_column(dimension)}", codes))
