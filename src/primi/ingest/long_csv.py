@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import re
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import yaml
 
 from primi.checks.findings import Finding
 from primi.ingest.bad_rows import BadRows, row_findings
 from primi.ingest.codes import normalise_label, resolve_codes
+from primi.ingest.csv_text_rows import read_text_rows
 from primi.ingest.errors import ReadError
 from primi.ingest.file_data import FileData
 from primi.ingest.sdmx_csv import (
@@ -146,15 +145,8 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _parse(name: str, data: bytes, delimiter: str) -> tuple[pa.Table, list[tuple[int, int]]]:
-    """The rows as text, and the (row, columns) of the rows whose column count is not the
-    header's, which the parser leaves out (the text is UTF-8 already, so that pyarrow can hand
-    each such row to the handler)."""
-    ragged: list[tuple[int | None, int]] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        ragged.append((row.number, row.actual_columns))
-        return "skip"
-
+    """The header checked, then the rows as `read_text_rows` gives them (the text is UTF-8
+    already, so that pyarrow can hand each row of the wrong width to its handler)."""
     first = re.split(rb"\r\n|\n|\r", data, maxsplit=1)[0].decode()  # Arrow ends lines so too
     try:
         header = next(csv.reader([first], delimiter=delimiter))
@@ -172,33 +164,7 @@ def _parse(name: str, data: bytes, delimiter: str) -> tuple[pa.Table, list[tuple
             "Row 1 is empty: the headers must be on the first row.",
             row=HEADER_ROW,
         )  # fmt: skip
-    for use_threads in (True, False):
-        ragged.clear()
-        try:
-            table = pacsv.read_csv(
-                io.BytesIO(data),
-                read_options=pacsv.ReadOptions(
-                    column_names=header, skip_rows=1, use_threads=use_threads
-                ),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=delimiter, invalid_row_handler=on_invalid
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in header},
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise _error(
-                name, "L0_UNREADABLE",
-                f"No se puede leer el archivo como CSV: {exc}",
-                f"The file cannot be read as CSV: {exc}",
-            ) from None  # fmt: skip
-        # Parallel parsing does not know row numbers; then read again in one thread.
-        if all(number is not None for number, _ in ragged):
-            break
-    return table, sorted(ragged)
+    return read_text_rows(name, data, header, delimiter=delimiter)
 
 
 def _rename(name: str, raw: pa.Table) -> tuple[pa.Table, list[str]]:

@@ -19,9 +19,9 @@ from typing import Literal
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from primi.ingest.bad_rows import BadRows, row_findings
+from primi.ingest.csv_text_rows import read_text_rows
 from primi.ingest.errors import ReadError
 from primi.ingest.file_data import FileData
 from primi.standard import frame
@@ -54,7 +54,7 @@ def read_sdmx_csv(path: Path) -> FileData:
     header = _read_header(path)
     version = _detect_version(name, header)
     _check_utf8(path)
-    raw, ragged = _parse(path, header)
+    raw, ragged = read_text_rows(path.name, path, header, newlines_in_values=True)
     bad = BadRows(source_rows(raw.num_rows, [r[0] for r in ragged]))
     expected = len(header)
     bad.add_rows(
@@ -230,45 +230,6 @@ def _check_utf8(path: Path) -> None:
         f"The file is not UTF-8 (byte {at}, row {row}). Save it as CSV UTF-8.",
         row=row,
     )
-
-
-def _parse(
-    path: Path, header: list[str], use_threads: bool = True
-) -> tuple[pa.Table, list[tuple[int, int]]]:
-    """The rows as text, and the (row, columns) of the rows whose column count is not the
-    header's, which the parser leaves out."""
-    ragged: list[tuple[int | None, int]] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        ragged.append((row.number, row.actual_columns))
-        return "skip"
-
-    try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(
-                column_names=header, skip_rows=1, use_threads=use_threads
-            ),
-            parse_options=pacsv.ParseOptions(
-                newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in header},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise _error(
-            path.name,
-            "L0_UNREADABLE",
-            f"No se puede leer el archivo como CSV: {exc}",
-            f"The file cannot be read as CSV: {exc}",
-        ) from None
-    if any(number is None for number, _ in ragged):
-        # Parallel parsing does not know row numbers; read again in one thread to name them.
-        return _parse(path, header, use_threads=False)
-    return table, sorted(ragged)  # the parser counts rows as the report does: header = row 1
 
 
 def _structures(raw: pa.Table, version: str, bad: BadRows) -> set[str]:
