@@ -24,6 +24,7 @@ from primi.checks.report import Report, summarize, unexplained_warnings
 from primi.checks.run import check_level_1, check_levels_2_3
 from primi.ingest.codes import resolve_codes
 from primi.ingest.errors import ReadError
+from primi.ingest.file_data import FileData
 from primi.ingest.read import read_any
 from primi.ingest.sdmx_csv import parse_structure_ref
 from primi.standard.catalogue import Standard, load_standard
@@ -182,9 +183,8 @@ def submit_file(
             f"{name}: {rows} filas; el límite es {settings.PRIMI_UPLOAD_MAX_ROWS}.",
             f"{name}: {rows} rows; the limit is {settings.PRIMI_UPLOAD_MAX_ROWS}.",
         )  # fmt: skip
-    if read.refused:  # cells the reader could not read: every one is in the report, no checks
-        flows = ", ".join(sorted(read.dataflows)) or "-"
-        return SubmissionResult(name, flows, rows, dry_run, read.locate(read.findings))
+    if read.refused:
+        return _refused_read(read, name, dry_run, std)
     dataflow = _one_dataflow(read.dataflows, name, std)
     report(CHECK, 0, rows)
     table, resolved = resolve_codes(read.table, std, name)
@@ -235,6 +235,25 @@ def submit_file(
         except LoadWithdrawn:
             result.load = None
     return result
+
+
+def _refused_read(read: FileData, name: str, dry_run: bool, std: Standard) -> SubmissionResult:
+    """The cells the reader could not read, and what level 1 finds in the rows it could.
+
+    Both in one report, so that one correction of the file fixes unreadable cells and bad codes
+    alike. Levels 2-3 are left out: sums and revisions over a file with rows missing would
+    report differences that are not in the file.
+    """
+    findings = list(read.findings)
+    try:
+        dataflow = _one_dataflow(read.dataflows, name, std)
+    except SubmissionError:
+        dataflow = ", ".join(sorted(read.dataflows)) or "-"
+    else:
+        if read.table.num_rows:
+            table, resolved = resolve_codes(read.table, std, name)
+            findings += [*resolved, *check_level_1(table, std, dataflow=dataflow, file=name)]
+    return SubmissionResult(name, dataflow, read.rows_read, dry_run, read.locate(findings))
 
 
 def _one_dataflow(refs: set[str], name: str, std: Standard) -> str:
