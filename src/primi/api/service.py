@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 
 from primi.api import countries, dataflows, indicators, observations, series
+from primi.api.conditional import conditional_get
 from primi.api.docs import OfflineSwagger
 from primi.api.errors import install_error_handlers, no_such_resource
 
@@ -29,6 +30,9 @@ api = NinjaAPI(
     docs=OfflineSwagger(),
 )
 install_error_handlers(api)
+dataflows.router.add_decorator(conditional_get(published=False), mode="view")
+for module in (series, observations, countries, indicators):
+    module.router.add_decorator(conditional_get(), mode="view")
 for module in (dataflows, series, observations, countries, indicators):
     api.add_router("", module.router)
 
