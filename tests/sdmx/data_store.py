@@ -24,6 +24,7 @@ from pysdmx.io import read_sdmx
 
 from primi.sdmx.sdmx_csv import write_sdmx_csv
 from primi.standard.frame import DIMENSIONS, conform
+from primi.standard.periods import period_bounds
 from primi.store.models import Submission
 from primi.store.publication import publish_submission
 from primi.store.queries import current_values, observation_history
@@ -128,6 +129,27 @@ def store_values(key: str = "all", **kwargs) -> dict[tuple[str, str], float | No
         (r.series_key, r.time_period): None if r.conf_status in ("C", "D") else r.obs_value
         for r in current_values(key, dataflow=FLOWS, **kwargs)
     }
+
+
+def overlapping(expected: dict, first: dt.date | None, last: dt.date | None) -> dict:
+    """The store's values whose period overlaps [first, last], computed from the periods."""
+    kept = {}
+    for (key, period), value in expected.items():
+        start, end = period_bounds(period)
+        if (first is None or end >= first) and (last is None or start <= last):
+            kept[(key, period)] = value
+    return kept
+
+
+def from_pandas(series) -> dict[tuple[str, str], float | None]:
+    """sdmx1's to_pandas Series -> (series key, period) -> value."""
+    names = list(series.index.names)
+    got = {}
+    for index, value in series.items():
+        codes = dict(zip(names, index, strict=True))
+        key = ".".join(str(codes[d]) for d in DIMENSIONS)
+        got[(key, str(codes["TIME_PERIOD"]))] = None if math.isnan(value) else float(value)
+    return got
 
 
 def store_history(key: str, period: str) -> list[float | None]:

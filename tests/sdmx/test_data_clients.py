@@ -9,7 +9,6 @@ references=all to build the key), which the structure queries of /rest provide.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterator
 
 import httpx
@@ -20,6 +19,7 @@ from data_store import (
     ENTRY_MEX,
     GTM,
     MEX,
+    from_pandas,
     load_known_data,
     pysdmx_values,
     store_values,
@@ -28,7 +28,6 @@ from pysdmx.api.qb import ApiVersion, DataQuery, RestService
 from pysdmx.io.format import DataFormat
 
 from primi.standard.catalogue import load_standard
-from primi.standard.frame import DIMENSIONS
 from primi.standard.periods import period_bounds
 from primi.standard.versions import sync_standard
 from primi.store.queries import current_values
@@ -49,17 +48,6 @@ def client(server) -> Iterator[sdmx.Client]:
     sdmx.add_source({"id": "PRIMI", "name": "PRIMI", "url": server}, override=True)
     yield sdmx.Client("PRIMI")
     sdmx.source.sources.pop("PRIMI", None)
-
-
-def from_pandas(series) -> dict[tuple[str, str], float | None]:
-    """sdmx1's to_pandas Series -> (series key, period) -> value."""
-    names = list(series.index.names)
-    got = {}
-    for index, value in series.items():
-        codes = dict(zip(names, index, strict=True))
-        key = ".".join(str(codes[d]) for d in DIMENSIONS)
-        got[(key, str(codes["TIME_PERIOD"]))] = None if math.isnan(value) else float(value)
-    return got
 
 
 def within(values: dict, start: str, end: str) -> dict:

@@ -25,6 +25,7 @@ from data_store import (
     body_of,
     generic_values,
     load_known_data,
+    overlapping,
     store_history,
     store_values,
 )
@@ -51,16 +52,6 @@ def answer(client, url: str, **headers) -> bytes:
 
 def values(client, url: str, **headers) -> dict:
     return generic_values(answer(client, url, **headers))
-
-
-def overlapping(expected: dict, first: dt.date | None, last: dt.date | None) -> dict:
-    """The store's values whose period overlaps [first, last], computed from the periods."""
-    kept = {}
-    for (key, period), value in expected.items():
-        start, end = period_bounds(period)
-        if (first is None or end >= first) and (last is None or start <= last):
-            kept[(key, period)] = value
-    return kept
 
 
 @pytest.mark.parametrize(

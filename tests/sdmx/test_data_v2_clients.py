@@ -7,12 +7,11 @@ the numbers equal the store's.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterator
 
 import pytest
 import sdmx
-from data_store import ENTRY_MEX, load_known_data, pysdmx_values, store_values
+from data_store import ENTRY_MEX, from_pandas, load_known_data, pysdmx_values, store_values
 from django.db.models import F
 from pysdmx.api.dc.query import MultiFilter, Operator, TextFilter
 from pysdmx.api.qb import ApiVersion, DataQuery, RestService
@@ -20,7 +19,6 @@ from pysdmx.api.qb.data import DataContext
 from pysdmx.io.format import DataFormat
 
 from primi.standard.catalogue import load_standard
-from primi.standard.frame import DIMENSIONS
 from primi.standard.versions import sync_standard
 from primi.store.models import Submission
 from primi.store.queries import current_values
@@ -136,16 +134,6 @@ def sdmx1_client(server) -> Iterator[sdmx.Client]:
     )
     yield sdmx.Client("PRIMI")
     sdmx.source.sources.pop("PRIMI", None)
-
-
-def from_pandas(series) -> dict[tuple[str, str], float | None]:
-    names = list(series.index.names)
-    got = {}
-    for index, value in series.items():
-        codes = dict(zip(names, index, strict=True))
-        key = ".".join(str(codes[d]) for d in DIMENSIONS)
-        got[(key, str(codes["TIME_PERIOD"]))] = None if math.isnan(value) else float(value)
-    return got
 
 
 def test_sdmx1_reads_sdmx_ml30_data_from_the_2x_paths(sdmx1_client):

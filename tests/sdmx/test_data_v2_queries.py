@@ -19,12 +19,12 @@ from data_store import (
     body_of,
     error_of,
     load_known_data,
+    overlapping,
     store_values,
 )
 
 from primi.sdmx.data_query import period_range
 from primi.standard.frame import DIMENSIONS
-from primi.standard.periods import period_bounds
 
 pytestmark = pytest.mark.django_db
 
@@ -62,15 +62,6 @@ def where(expected: dict, **codes: object) -> dict:
         )
 
     return {(k, p): v for (k, p), v in expected.items() if keeps(k)}
-
-
-def overlapping(expected: dict, first: dt.date | None, last: dt.date | None) -> dict:
-    kept = {}
-    for (key, period), value in expected.items():
-        start, end = period_bounds(period)
-        if (first is None or end >= first) and (last is None or start <= last):
-            kept[(key, period)] = value
-    return kept
 
 
 @pytest.mark.parametrize(
