@@ -1,4 +1,5 @@
-"""What every data writer is given besides the rows, and how they hand out their text."""
+"""What every data writer is given besides the rows, and how they hand out their text; the
+SDMX-ML message header, which 2.1 and 3.0 write alike."""
 
 from __future__ import annotations
 
@@ -17,6 +18,18 @@ SENDER_NAMES = {
     "en": "Regional platform for migration statistics",
     "fr": "Plateforme régionale de statistiques migratoires",
 }
+
+_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        "\t": "&#9;",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -72,3 +85,28 @@ def chunked(parts: Iterable[str], size: int = CHUNK_BYTES) -> Iterator[bytes]:
 
 def valid_from(published_at: dt.datetime) -> str:
     return published_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def attr(value: str) -> str:
+    """Text safe inside a double-quoted XML attribute."""
+    return value.translate(_ESCAPES)
+
+
+def xml_header(message: DataMessage, structure_usage: str, namespace: str | None = None) -> str:
+    """The message:Header of SDMX-ML 2.1 and 3.0 data: the same elements under the `message:`
+    and `common:` prefixes; the versions differ only in how StructureUsage names the dataflow
+    (`structure_usage`, its XML content) and whether the structure has a `namespace`."""
+    flow = message.flow
+    namespace_attr = f' namespace="{attr(namespace)}"' if namespace else ""
+    sender = attr(message.name(SENDER_NAMES, flow.agency))
+    return (
+        f"<message:Header><message:ID>{message.id}</message:ID>"
+        "<message:Test>false</message:Test>"
+        f"<message:Prepared>{message.prepared_text}</message:Prepared>"
+        f'<message:Sender id="{flow.agency}"><common:Name xml:lang="{message.language}">'
+        f"{sender}</common:Name></message:Sender>"
+        f'<message:Structure structureID="{flow.structure_id}"{namespace_attr} '
+        f'dimensionAtObservation="{message.layout.dimension_at_observation}">'
+        f"<common:StructureUsage>{structure_usage}</common:StructureUsage></message:Structure>"
+        "</message:Header>"
+    )

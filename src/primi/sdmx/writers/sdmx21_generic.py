@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 import pyarrow as pa
 
 from primi.sdmx.writers.layout import DataSet, EndOfDataSet, Observation, Series, data_events
-from primi.sdmx.writers.message import DataMessage, chunked
-from primi.sdmx.writers.sdmx21_xml import COM, DECLARATION, GEN, MES, attr, data_set_attributes
+from primi.sdmx.writers.message import DataMessage, attr, chunked
+from primi.sdmx.writers.sdmx21_xml import COM, DECLARATION, GEN, MES, data_set_attributes
 from primi.sdmx.writers.sdmx21_xml import header as message_header
 
 MEDIA_TYPE = "application/vnd.sdmx.genericdata+xml"

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable, Iterator
 import pyarrow as pa
 
 from primi.sdmx.writers.layout import DataSet, EndOfDataSet, Observation, data_events
-from primi.sdmx.writers.message import DataMessage, chunked
+from primi.sdmx.writers.message import DataMessage, attr, chunked
 from primi.sdmx.writers.sdmx21_structure_specific_schema import namespace
-from primi.sdmx.writers.sdmx21_xml import COM, DECLARATION, MES, SS, XSI, attr, data_set_attributes
+from primi.sdmx.writers.sdmx21_xml import COM, DECLARATION, MES, SS, XSI, data_set_attributes
 from primi.sdmx.writers.sdmx21_xml import header as message_header
 
 MEDIA_TYPE = "application/vnd.sdmx.structurespecificdata+xml"

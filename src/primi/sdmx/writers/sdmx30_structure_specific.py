@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator
 
 import pyarrow as pa
 
-from primi.sdmx.writers.message import SENDER_NAMES, DataMessage, chunked
+from primi.sdmx.writers.message import DataMessage, attr, chunked, xml_header
 from primi.sdmx.writers.sdmx21_structure_specific import data_sets
 from primi.sdmx.writers.sdmx21_structure_specific_schema import namespace
-from primi.sdmx.writers.sdmx21_xml import DECLARATION, XSI, attr, data_set_attributes
+from primi.sdmx.writers.sdmx21_xml import DECLARATION, XSI, data_set_attributes
 
 MEDIA_TYPE = "application/vnd.sdmx.data+xml"
 MES = "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message"
@@ -30,23 +30,6 @@ def write_structure_specific_data_30(
     return chunked(_parts(message, batches))
 
 
-def header(message: DataMessage, urn: str) -> str:
-    """The message:Header; the dataflow is named by its URN."""
-    flow = message.flow
-    sender = attr(message.name(SENDER_NAMES, flow.agency))
-    return (
-        f"<message:Header><message:ID>{message.id}</message:ID>"
-        "<message:Test>false</message:Test>"
-        f"<message:Prepared>{message.prepared_text}</message:Prepared>"
-        f'<message:Sender id="{flow.agency}"><common:Name xml:lang="{message.language}">'
-        f"{sender}</common:Name></message:Sender>"
-        f'<message:Structure structureID="{flow.structure_id}" namespace="{attr(urn)}" '
-        f'dimensionAtObservation="{message.layout.dimension_at_observation}">'
-        f"<common:StructureUsage>{attr(flow.urn)}</common:StructureUsage></message:Structure>"
-        "</message:Header>"
-    )
-
-
 def _parts(message: DataMessage, batches: Iterable[pa.RecordBatch]) -> Iterator[str]:
     layout = message.layout
     urn = namespace(message.flow, layout.dimension_at_observation)
@@ -55,7 +38,7 @@ def _parts(message: DataMessage, batches: Iterable[pa.RecordBatch]) -> Iterator[
         f'<message:StructureSpecificData xmlns:message="{MES}" xmlns:common="{COM}" '
         f'xmlns:ss="{SS}" xmlns:xsi="{XSI}" xmlns:ns1="{attr(urn)}">'
     )
-    yield header(message, urn)
+    yield xml_header(message, attr(message.flow.urn), urn)
     yield from data_sets(
         message,
         batches,
