@@ -1,8 +1,10 @@
-"""The load runs while levels 2 and 3 check the file, and commits only if they let it.
+"""The load runs while levels 1, 2 and 3 check the file, and commits only if they let it.
 
-Level 1 passes before any row is written; levels 2 and 3 run in another thread while the rows go
-into the store inside one transaction. A file they refuse (an error, an unexplained warning) is
-rolled back: the store is exactly as before, on SQLite and on PostgreSQL.
+Codes are resolved before any row is written (a code error keeps the load from starting); the
+checks run in other threads while the rows go into the store inside one transaction. A file they
+refuse (an error, an unexplained warning) is rolled back: the store is exactly as before, on
+SQLite and on PostgreSQL; a database error over rows the checks refuse is explained by the
+findings, not shown as a failure.
 """
 
 import threading
@@ -75,7 +77,7 @@ def test_an_unexplained_warning_rolls_back_and_an_explained_one_commits(tmp_path
 
 
 @pytest.mark.django_db
-def test_level_1_errors_and_dry_runs_never_reach_the_store(tmp_path, monkeypatch):
+def test_code_errors_and_dry_runs_never_reach_the_store(tmp_path, monkeypatch):
     def must_not_load(*args, **kwargs):
         raise AssertionError("load_frame called")
 
@@ -116,3 +118,38 @@ def test_a_crash_in_levels_2_and_3_undoes_the_load(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="level 2 crashed"):
         submit_file(_csv(tmp_path / "ok.csv", _by_sex(10, 5, 4, 1)), provider="GTM_IGM")
     assert store_fingerprint() == before and not connection.in_atomic_block
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_level_1_error_found_beside_the_load_rolls_it_back(tmp_path, chunks_written):
+    before = store_fingerprint()
+    twice = _by_sex(10, 5, 4, 1) + _by_sex(10, 5, 4, 1)[:1]
+    result = submit_file(_csv(tmp_path / "twice.csv", twice), provider="GTM_IGM")
+    assert {f.rule for f in result.errors} == {"L1_DUPLICATE"}
+    assert chunks_written == [1]  # written beside level 1, then rolled back
+    assert not result.loaded and store_fingerprint() == before
+    assert not connection.in_atomic_block
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_over_refused_rows_is_told_by_the_findings(tmp_path, monkeypatch):
+    """The database may refuse what level 1 refuses (here: a value it cannot store); the
+    submitter reads level 1's finding, and a failure of the load of a file that passes every
+    check is still raised."""
+    real, calls = loading.load_frame, []
+
+    def database_refuses(*args, **kwargs):
+        calls.append(kwargs["file_name"])
+        raise OverflowError("value out of range for the column")
+
+    monkeypatch.setattr(submission_file, "load_frame", database_refuses)
+    before = store_fingerprint()
+    bad = _csv(tmp_path / "bad.csv", ["M,GTM,ENTRY,MEX,_T,_T,_T,2024-01,-5"])
+    result = submit_file(bad, provider="GTM_IGM")
+    assert [f.rule for f in result.errors] == ["L1_NEGATIVE"] and not result.loaded
+    assert calls == ["bad.csv"]  # the load ran beside level 1 and failed
+    assert store_fingerprint() == before
+    with pytest.raises(OverflowError):
+        submit_file(_csv(tmp_path / "ok.csv", _by_sex(10, 5, 4, 1)), provider="GTM_IGM")
+    monkeypatch.setattr(submission_file, "load_frame", real)
+    assert submit_file(_csv(tmp_path / "ok.csv", _by_sex(10, 5, 4, 1)), provider="GTM_IGM").loaded

@@ -1,11 +1,11 @@
 """One file from a provider, from upload to a draft (or published) revision in the store.
 
-The order is fixed: limits, read into the canonical frame, level-1 checks, and only then load,
-in one transaction, while levels 2 and 3 run in another thread (they read no database; the load
-mostly waits on the database or on sqlite3, outside the GIL). The load commits only once every
-check has passed: a file with errors or unexplained warnings is rolled back, and a dry run writes
-nothing, so neither changes anything in the store. Level 1, the history query, the file's hash
-and the load's preparation run side by side too.
+The order is fixed: limits, read into the canonical frame, codes resolved, and then the load, in
+one transaction, while levels 1, 2 and 3 check the file in other threads (they read no database;
+the load mostly waits on the database or on sqlite3, outside the GIL). The load commits only
+once every check has passed: a file with errors or unexplained warnings is rolled back (at the
+next chunk when level 1 refuses it), and a dry run writes nothing, so neither changes anything in
+the store. The history query, the file's hash and the load's preparation run beside level 1.
 """
 
 from __future__ import annotations
@@ -198,24 +198,30 @@ def submit_file(
         )
         return bool(result.errors or result.unexplained)
 
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="primi-submit") as worker:
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="primi-submit") as worker:
         level_1 = worker.submit(check_level_1, table, std, dataflow=dataflow, file=name)
         # The load's own preparation runs beside level 1; its result, or its error, counts only
-        # if level 1 passes, since a frame that level 1 refuses need not be loadable.
+        # if the checks pass, since a frame that they refuse need not be loadable.
         prepared = None if dry_run else worker.submit(prepare_frame, table, dataflow)
         history = fetch_history(table, std, dataflow=dataflow, provider=provider)
-        digest = "" if dry_run else _sha256(path)
-        found = [*read.findings, *resolved, *level_1.result()]
         later = worker.submit(check_levels_2_3, table, std, file=name, history=history)
+        digest = "" if dry_run else _sha256(path)
+        found = [*read.findings, *resolved]
+
+        def every_finding() -> list[Finding]:
+            return [*found, *level_1.result(), *later.result()]
+
         if dry_run or any(f.severity == ERROR for f in found):
-            judge([*found, *later.result()])
+            judge(every_finding())
             return result
 
         def withdraw(wait: bool) -> bool:
-            return (wait or later.done()) and judge([*found, *later.result()])
+            if wait or (level_1.done() and later.done()):
+                return judge(every_finding())
+            return level_1.done() and any(f.severity == ERROR for f in level_1.result())
 
-        # Level 1 passed, so the rows can be written while levels 2 and 3 run; if these keep
-        # the file out, the load is rolled back before it commits.
+        # The rows are written while every level checks the file, inside one transaction: if
+        # the checks keep the file out, the load is rolled back before it commits.
         try:
             result.load = load_frame(
                 prepared.result(),
@@ -233,7 +239,12 @@ def submit_file(
                 withdraw=withdraw,
             )
         except LoadWithdrawn:
-            result.load = None
+            judge(every_finding())
+        except Exception:
+            # Rows the checks refuse can make the database refuse them too (a number out of
+            # range, a missing period): then the findings say why, not the database.
+            if not judge(every_finding()):
+                raise
     return result
 
 
