@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from primi.ingest.bad_rows import BadRows
 from primi.ingest.errors import ReadError
 
 
@@ -65,3 +67,14 @@ def read_text_rows(
         if all(number is not None for number, _ in ragged):
             break
     return table, sorted(ragged)
+
+
+def column_count_errors(bad: BadRows, ragged: list[tuple[int, int]], expected: int) -> None:
+    """Each row `read_text_rows` left out for its width, as an L0_COLUMN_COUNT error in `bad`."""
+    bad.add_rows(
+        "L0_COLUMN_COUNT", [r[0] for r in ragged], None, np.array([r[1] for r in ragged]),
+        lambda n: (
+            f"La fila tiene {n} columnas y el encabezado {expected}; no se leyó.",
+            f"The row has {n} columns and the header {expected}; it was not read.",
+        ),
+    )  # fmt: skip

@@ -20,7 +20,6 @@ import functools
 import re
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
@@ -28,7 +27,7 @@ import yaml
 from primi.checks.findings import Finding
 from primi.ingest.bad_rows import BadRows, row_findings
 from primi.ingest.codes import normalise_label, resolve_codes
-from primi.ingest.csv_text_rows import read_text_rows
+from primi.ingest.csv_text_rows import column_count_errors, read_text_rows
 from primi.ingest.errors import ReadError
 from primi.ingest.file_data import FileData
 from primi.ingest.sdmx_csv import (
@@ -97,14 +96,7 @@ def read_long_csv(path: Path, *, defaults: dict[str, str] | None = None) -> File
     delimiter = detect_delimiter(text.lstrip("\ufeff"))
     raw, ragged = _parse(name, text.lstrip("\ufeff").encode(), delimiter)
     bad = BadRows(source_rows(raw.num_rows, [r[0] for r in ragged]))
-    expected = raw.num_columns
-    bad.add_rows(
-        "L0_COLUMN_COUNT", [r[0] for r in ragged], None, np.array([r[1] for r in ragged]),
-        lambda n: (
-            f"La fila tiene {n} columnas y el encabezado {expected}; no se leyó.",
-            f"The row has {n} columns and the header {expected}; it was not read.",
-        ),
-    )  # fmt: skip
+    column_count_errors(bad, ragged, raw.num_columns)
     raw, unknown = _rename(name, raw)
     findings: list[Finding] = []
     if unknown:

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from primi.ingest.bad_rows import BadRows, row_findings
-from primi.ingest.csv_text_rows import read_text_rows
+from primi.ingest.csv_text_rows import column_count_errors, read_text_rows
 from primi.ingest.errors import ReadError
 from primi.ingest.file_data import FileData
 from primi.standard import frame
@@ -56,14 +56,7 @@ def read_sdmx_csv(path: Path) -> FileData:
     _check_utf8(path)
     raw, ragged = read_text_rows(path.name, path, header, newlines_in_values=True)
     bad = BadRows(source_rows(raw.num_rows, [r[0] for r in ragged]))
-    expected = len(header)
-    bad.add_rows(
-        "L0_COLUMN_COUNT", [r[0] for r in ragged], None, np.array([r[1] for r in ragged]),
-        lambda n: (
-            f"La fila tiene {n} columnas y el encabezado {expected}; no se leyó.",
-            f"The row has {n} columns and the header {expected}; it was not read.",
-        ),
-    )  # fmt: skip
+    column_count_errors(bad, ragged, len(header))
     dataflows = _structures(raw, version, bad)
     check_columns(name, raw.column_names, dataflows)
     if version == "2.0" and "ACTION" in raw.column_names:
