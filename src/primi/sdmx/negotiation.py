@@ -1,9 +1,12 @@
 """Content negotiation for the SDMX services: which format and which language to answer in.
 
 The `format` query parameter wins over the Accept header (browsers and spreadsheets cannot set
-headers); Accept is read with its q-values, and `*/*`, `application/*`, `application/xml` and
-`text/xml` get the first offer (SDMX-ML 2.1 generic data for data queries). Media-type
-parameters other than `version` (e.g. `labels=both` of SDMX-CSV) are handed to the writer.
+headers); Accept is read with its q-values, a more specific range winning at equal q (RFC 9110
+12.5.1, as Django's own negotiation does), and `*/*`, a missing or empty Accept, `application/*`,
+`application/xml` and `text/xml` get the first offer (SDMX-ML 2.1 generic data for data queries,
+SDMX-ML 2.1 structures under /rest and 3.0 under /rest/v2); `text/*` gets the first offer with a
+text/ alias. Media-type parameters other than `version` (e.g. `labels=both` of SDMX-CSV) are
+handed to the writer.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from primi.sdmx.errors import SdmxError
-from primi.sdmx.views_base import requested_languages
+from primi.sdmx.views_base import HEADER_ECHO, requested_languages
 
 DEFAULT_LANGUAGE = "en"
 
@@ -31,10 +34,22 @@ class Offer:
     """Values of the `format` parameter and other media types that ask for this offer."""
 
     @property
-    def content_type(self) -> str:
+    def versioned_type(self) -> str:
+        """The media type with its version parameter (structure messages' whole Content-Type)."""
         if self.version is None:
-            return f"{self.media_type}; charset=utf-8"
-        return f"{self.media_type}; version={self.version}; charset=utf-8"
+            return self.media_type
+        return f"{self.media_type}; version={self.version}"
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.versioned_type}; charset=utf-8"
+
+    @property
+    def accept_form(self) -> str:
+        """How a client names this offer in Accept."""
+        if self.version is None:
+            return self.media_type
+        return f"{self.media_type};version={self.version}"
 
 
 @dataclass(frozen=True)
@@ -114,7 +129,15 @@ STRUCTURE_21 = Offer(
     "2.1",
     aliases=("structure", "xml", "application/xml", "text/xml"),
 )
-_ANY = ("*/*", "application/*")
+STRUCTURE_30 = Offer(
+    "structure30",
+    "application/vnd.sdmx.structure+xml",
+    "3.0.0",
+    aliases=("structure", "xml", "application/xml", "text/xml"),
+)
+STRUCTURE_OFFERS: tuple[Offer, ...] = (STRUCTURE_21,)
+STRUCTURE_OFFERS_V2: tuple[Offer, ...] = (STRUCTURE_30, STRUCTURE_21)
+"""SDMX-REST 2.x structures: SDMX-ML 3.0 for */* and plain XML, 2.1 when asked by version."""
 _VERSION_ALIASES = {"1.0": "1.0.0", "1": "1.0.0", "2.1.0": "2.1", "2.0": "2.0.0", "3.0": "3.0.0"}
 
 
@@ -124,7 +147,7 @@ def choose_format(request: HttpRequest, offers: Sequence[Offer]) -> Choice:
     if requested:
         return _from_format(requested, offers)
     accept = request.headers.get("Accept", "").strip() or "*/*"
-    ranges = sorted(_media_ranges(accept), key=lambda r: -r[1])
+    ranges = sorted(_media_ranges(accept), key=lambda r: (-r[1], -_specificity(r[0], r[2])))
     for media_type, quality, parameters in ranges:
         if quality <= 0:
             continue
@@ -162,12 +185,25 @@ def _from_format(requested: str, offers: Sequence[Offer]) -> Choice:
 def _match(media_type: str, version: str | None, offers: Sequence[Offer]) -> Offer | None:
     media_type = media_type.lower()
     for offer in offers:
-        if media_type in _ANY:
+        main, _, sub = media_type.partition("/")
+        if main == "*" or (
+            sub == "*" and any(t.startswith(f"{main}/") for t in (offer.media_type, *offer.aliases))
+        ):
             return offer
         named = media_type == offer.media_type or media_type in offer.aliases
         if named and (version is None or _version(version) == offer.version):
             return offer
     return None
+
+
+def _specificity(media_type: str, parameters: dict[str, str]) -> int:
+    """`*/*` < `type/*` < `type/sub` < `type/sub;param=...` (q already taken out)."""
+    main, _, sub = media_type.partition("/")
+    if main == "*":
+        return 0
+    if sub == "*":
+        return 1
+    return 3 if parameters else 2
 
 
 def _version(text: str) -> str:
@@ -200,9 +236,12 @@ def _parameters(text: str) -> dict[str, str]:
 
 
 def _not_acceptable(asked: str, offers: Sequence[Offer]) -> SdmxError:
-    names = "; ".join(f"{o.media_type};version={o.version}" for o in offers)
+    names = "; ".join(o.accept_form for o in offers)
+    types = ", ".join(o.versioned_type for o in offers)
+    asked = asked[:HEADER_ECHO]
     return SdmxError(
         406,
-        f"Not acceptable: {asked}. This resource is served as: {names}.",
-        f"Formato no disponible: {asked}. Este recurso se sirve como: {names}.",
+        f"Not acceptable: {asked}. This resource is served as: {names} (Content-Type {types}).",
+        f"Formato no disponible: {asked}. Este recurso se sirve como: {names} "
+        f"(Content-Type {types}).",
     )

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 
 from primi.sdmx.errors import not_found
 from primi.sdmx.http import not_modified, stamp
+from primi.sdmx.negotiation import (
+    STRUCTURE_21,
+    STRUCTURE_30,
+    STRUCTURE_OFFERS,
+    STRUCTURE_OFFERS_V2,
+    Offer,
+    choose_format,
+)
 from primi.sdmx.structure_catalogue import StructureCatalogue, Version
 from primi.sdmx.structure_ml30 import StructureWriter30
 from primi.sdmx.structure_query import StructureQuery, parse_v1, parse_v2
 from primi.sdmx.structure_selection import select
-from primi.sdmx.views_base import negotiate, requested_languages, sdmx_view
+from primi.sdmx.views_base import requested_languages, sdmx_view
 from primi.standard.frame import AGENCY
 from primi.standard.structure_message import (
     CONTENT_CONSTRAINT,
@@ -22,27 +29,9 @@ from primi.standard.structure_message import (
     write_structures,
 )
 
-
-@dataclass(frozen=True)
-class StructureFormat:
-    """A format structures are written in: its media type and its writer."""
-
-    media_type: str
-    writer: type[StructureWriter]
-
-
-SDMX_ML_21 = StructureFormat("application/vnd.sdmx.structure+xml; version=2.1", StructureWriter)
-V1_OFFERS: dict[str, StructureFormat] = {
-    SDMX_ML_21.media_type: SDMX_ML_21,
-    "application/xml": SDMX_ML_21,
-    "text/xml": SDMX_ML_21,
-}
-SDMX_ML_30 = StructureFormat("application/vnd.sdmx.structure+xml; version=3.0.0", StructureWriter30)
-V2_OFFERS: dict[str, StructureFormat] = {
-    SDMX_ML_30.media_type: SDMX_ML_30,
-    SDMX_ML_21.media_type: SDMX_ML_21,
-    "application/xml": SDMX_ML_30,
-    "text/xml": SDMX_ML_30,
+WRITERS: dict[Offer, type[StructureWriter]] = {
+    STRUCTURE_21: StructureWriter,
+    STRUCTURE_30: StructureWriter30,
 }
 V2_TYPE_NAMES = {CONTENT_CONSTRAINT: "dataconstraint"}
 
@@ -50,22 +39,22 @@ V2_TYPE_NAMES = {CONTENT_CONSTRAINT: "dataconstraint"}
 @sdmx_view
 def structure_v1(request: HttpRequest, type_name: str, rest: str = "") -> HttpResponseBase:
     query = parse_v1(type_name, rest, request.GET)
-    return _answer(request, query, V1_OFFERS, _v1_url(request))
+    return _answer(request, query, STRUCTURE_OFFERS, _v1_url(request))
 
 
 @sdmx_view
 def structure_v2(request: HttpRequest, rest: str = "") -> HttpResponseBase:
     query = parse_v2(rest, request.GET)
-    return _answer(request, query, V2_OFFERS, _v2_url(request))
+    return _answer(request, query, STRUCTURE_OFFERS_V2, _v2_url(request))
 
 
 def _answer(
     request: HttpRequest,
     query: StructureQuery,
-    offers: Mapping[str, StructureFormat],
+    offers: Sequence[Offer],
     structure_url: Callable[[Version], str],
 ) -> HttpResponseBase:
-    media_type, fmt = negotiate(request, offers)
+    offer = choose_format(request, offers).offer
     languages = requested_languages(request)
     catalogue = StructureCatalogue.load()
     if catalogue.empty:
@@ -76,16 +65,16 @@ def _answer(
             "guardan el estándar)",
         )
     selection = select(catalogue, query)
-    freshness = selection.freshness(catalogue, fmt.media_type, languages, query.detail)
+    freshness = selection.freshness(catalogue, offer.versioned_type, languages, query.detail)
     if (unchanged := not_modified(request, freshness)) is not None:
         return unchanged
     body = write_structures(
         selection.entries(catalogue, structure_url),
         catalogue.stored_versions,
         languages=languages,
-        writer=fmt.writer,
+        writer=WRITERS[offer],
     )
-    response = HttpResponse(body, content_type=fmt.media_type)
+    response = HttpResponse(body, content_type=offer.versioned_type)
     response["Content-Language"] = ", ".join(languages)
     return stamp(response, freshness)
 

@@ -1,4 +1,4 @@
-"""What every view under /rest shares: SDMX errors as answers, media type and language choice.
+"""What every view under /rest shares: SDMX errors as answers and the languages asked for.
 
 A view wrapped in `sdmx_view` raises `SdmxError` for anything it refuses and never builds an
 error response itself, so every refusal under /rest has the same SDMX-ML shape and status rules.
@@ -7,9 +7,8 @@ error response itself, so every refusal under /rest has the same SDMX-ML shape a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -22,9 +21,8 @@ log = logging.getLogger(__name__)
 
 READ_METHODS = ("GET", "HEAD")
 ALLOW = "GET, HEAD, OPTIONS"
-_HEADER_ECHO = 200  # characters of a client's header quoted back in an error message
+HEADER_ECHO = 200  # characters of a client's header quoted back in an error message
 
-T = TypeVar("T")
 View = Callable[..., HttpResponseBase]
 
 
@@ -71,7 +69,7 @@ def _error_response(err: SdmxError) -> HttpResponse:
 @sdmx_view
 def unknown_path(request: HttpRequest, **_: object) -> HttpResponse:
     """Any path under /rest that no SDMX resource answers: an SDMX 404, not an HTML page."""
-    path = request.path[:_HEADER_ECHO]
+    path = request.path[:HEADER_ECHO]
     raise SdmxError(
         404,
         f"No SDMX resource at {path}. Structure queries: /rest/{{resource}}/{{agency}}/{{id}}/"
@@ -79,24 +77,6 @@ def unknown_path(request: HttpRequest, **_: object) -> HttpResponse:
         f"No hay recurso SDMX en {path}. Estructuras: /rest/{{recurso}}/{{agencia}}/{{id}}/"
         "{versión} o /rest/v2/structure/...; datos: /rest/data/... o /rest/v2/data/...",
     )
-
-
-def negotiate(request: HttpRequest, offers: Mapping[str, T]) -> tuple[str, T]:
-    """The offered media type the client prefers, with its value; 406 when it accepts none.
-
-    The first offer is the answer for `*/*` and for a request without Accept, so offers are
-    listed with the default first.
-    """
-    chosen = request.get_preferred_type(list(offers))
-    if chosen is None:
-        accepted = request.headers.get("Accept", "")[:_HEADER_ECHO]
-        offered = ", ".join(offers)
-        raise SdmxError(
-            406,
-            f"Cannot answer in any accepted format ({accepted}). Offered here: {offered}.",
-            f"No se puede responder en ningún formato aceptado ({accepted}). Se ofrece: {offered}.",
-        )
-    return chosen, offers[chosen]
 
 
 def requested_languages(request: HttpRequest) -> tuple[str, ...]:
