@@ -66,6 +66,7 @@ def gunicorn(workers: int, threads: int, log_path: Path) -> Iterator[Server]:
         f"--workers={workers}",
         f"--timeout={WORKER_TIMEOUT}",
         "--log-level=warning",
+        "--preload",  # the URLconf and the standard loaded once, before the workers fork
     ]
     if threads > 1:
         command += ["--worker-class=gthread", f"--threads={threads}"]

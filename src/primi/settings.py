@@ -86,10 +86,15 @@ TEMPLATES = [
     },
 ]
 
+# Each worker keeps its connection for PRIMI_CONN_MAX_AGE seconds (0: one per request): a new
+# connection per request cost a small SDMX answer about as much time as its query. With
+# PRIMI_CONN_HEALTH_CHECKS=1 (default) a kept connection is checked by a query before each
+# request's first one, so a restarted database costs no request an error.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{PRIMI_HOME / 'primi.sqlite3'}",
-        conn_max_age=int(os.environ.get("PRIMI_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("PRIMI_CONN_MAX_AGE", "600")),
+        conn_health_checks=os.environ.get("PRIMI_CONN_HEALTH_CHECKS", "1") == "1",
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
