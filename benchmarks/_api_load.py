@@ -145,7 +145,8 @@ def read_once(open_client: Callable[[int], Client]) -> int:
 
 def sql_client(url: str, sql: str, params: list) -> Callable[[int], Client]:
     """Clients that run `sql` on their own psycopg connection and read every row, in batches
-    through a server-side cursor as the data view does."""
+    through a server-side cursor: the usual way to read rows in Python (the data view itself
+    reads them as COPY text, see `copy_rows`)."""
     import psycopg
 
     def open_client(number: int) -> Client:
@@ -163,3 +164,13 @@ def sql_client(url: str, sql: str, params: list) -> Callable[[int], Client]:
         return request, connection.close
 
     return open_client
+
+
+def copy_rows(url: str, sql: str, params: list) -> int:
+    """The rows of `sql` read once as the data view reads them (COPY text, not parsed)."""
+    import psycopg
+
+    from primi.store.copy_out import copy_out
+
+    with psycopg.connect(url) as connection:
+        return sum(1 for _ in copy_out(connection, sql, params))

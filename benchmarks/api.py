@@ -7,7 +7,8 @@ per country and dataflow, plus a revision of DF_FLOWS' last two years); then gun
 `primi.wsgi` on 127.0.0.1 and `--clients` threads ask three typical queries for `--seconds`
 each, as SDMX-CSV and as SDMX-JSON: p50 and p99 latency and requests per second. The baseline,
 in the same run with the same clients, is the SQL the view runs for its rows (the store's own
-statement, captured as the view would send it) read to the last row with psycopg. Last, one
+statement, `public_observation_sql`) read to the last row with psycopg through a server-side
+cursor; the view reads the same rows as COPY text. Last, one
 client streams a whole dataflow as SDMX-CSV, gzip off and on, while the workers' memory is
 sampled. Aims: one series p99 < 150 ms; a whole dataflow at > 100k observations/s.
 """
@@ -70,27 +71,16 @@ def typical_queries(grid: _api_data.Plan) -> list[Query]:
 
 def rows_statement(query: Query) -> tuple[str, list]:
     """The SQL and parameters the data view sends for the query's rows (its order included)."""
-    from django.db import connection
     from django.utils import timezone
 
     from primi.sdmx.data_query import parse_data_query
     from primi.sdmx.writers.layout import Layout
-    from primi.store.queries import public_observation_batches
+    from primi.store.queries import public_observation_sql
 
     parsed = parse_data_query(query.flow, query.key, None, dict(query.params))
     selection = dataclasses.replace(parsed.selection, as_of=timezone.now())
     layout = Layout(parsed.dimension_at_observation, parsed.detail, selection.history)
-    captured: list[tuple[str, list]] = []
-
-    def capture(execute, sql, params, many, context):
-        captured.append((sql, list(params or [])))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(capture):
-        batches = public_observation_batches(selection, order=layout.order)
-        next(batches, None)
-        batches.close()
-    return captured[-1]
+    return public_observation_sql(selection, order=layout.order)
 
 
 def count_observations(port: int, path: str, accept: str) -> tuple[int, int]:
@@ -207,12 +197,19 @@ def stream_flow(flow: str, server: _api_server.Server, url: str, gzip: bool) -> 
     }
 
 
-def sql_flow_rate(flow: str, url: str) -> tuple[int, float]:
-    """Rows and rows/s of the view's SQL for a whole dataflow, one client."""
+def sql_flow_rate(flow: str, url: str) -> tuple[int, float, float]:
+    """Rows of the view's SQL for a whole dataflow, and rows/s read by one client through a
+    server-side cursor and as COPY text (as the view reads them)."""
     sql, params = rows_statement(Query(f"whole {flow}", flow, "all"))
     started = time.perf_counter()
     rows = _api_load.read_once(_api_load.sql_client(url, sql, params))
-    return rows, rows / (time.perf_counter() - started)
+    cursor_rate = rows / (time.perf_counter() - started)
+    started = time.perf_counter()
+    copied = _api_load.copy_rows(url, sql, params)
+    copy_rate = copied / (time.perf_counter() - started)
+    if copied != rows:
+        raise AssertionError(f"COPY read {copied} rows of {flow}, the cursor {rows}")
+    return rows, cursor_rate, copy_rate
 
 
 def profile(queries: list[Query], url: str, flows: list[str]) -> None:
@@ -222,7 +219,10 @@ def profile(queries: list[Query], url: str, flows: list[str]) -> None:
     cases += [(Query(f"whole {flow}", flow, "all"), CSV, 1) for flow in flows]
     for query, (label, accept), repeat in cases:
         mean, table, statements = _api_profile.profile_view(query.path, accept, repeat)
-        print(f"\n  {query.name} as {label}: {mean * 1000:,.1f} ms per request ({repeat} runs)")
+        print(
+            f"\n  {query.name} as {label}: {mean * 1000:,.1f} ms per request ({repeat} runs); "
+            "statements but the rows' COPY, which bypasses Django's cursor:"
+        )
         for statement in statements:
             head = " ".join(statement.sql.split())[:90]
             print(f"    SQL {statement.seconds * 1000:9.1f} ms  {head}")
@@ -299,11 +299,14 @@ def main() -> int:
             results.append(measure_query(query, args, server, url))
         print("\nwhole dataflow as SDMX-CSV, one client")
         for flow in flows:
-            rows, sql_rate = sql_flow_rate(flow, url)
-            print(f"  {flow}: {rows:,} observations; the view's SQL alone {sql_rate:,.0f} rows/s")
+            rows, sql_rate, copy_rate = sql_flow_rate(flow, url)
+            print(
+                f"  {flow}: {rows:,} observations; the view's SQL alone {sql_rate:,.0f} rows/s "
+                f"(server-side cursor), {copy_rate:,.0f} rows/s (COPY text)"
+            )
             for gzip in (False, True):
                 stream = stream_flow(flow, server, url, gzip)
-                stream["sql_rate"] = sql_rate
+                stream["sql_rate"], stream["copy_rate"] = sql_rate, copy_rate
                 streams.append(stream)
                 print(
                     f"    gzip {'on ' if gzip else 'off'}: {stream['seconds']:6.1f} s "

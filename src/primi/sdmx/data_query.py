@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from django.db import connection
 from django.utils.dateparse import parse_datetime
 
 from primi.sdmx.errors import SdmxError, not_found
@@ -105,12 +106,18 @@ def resolve_flow(flow_ref: str) -> FlowRef:
 
 
 def _known_version(flow_id: str, version: str) -> str:
-    """The stored versions of the dataflow (1.0 before the standard was ever synced)."""
-    stored = list(
-        Artefact.objects.filter(kind=DATAFLOW, artefact_id=flow_id)
-        .order_by("major", "minor")
-        .values_list("version", flat=True)
-    )
+    """The stored versions of the dataflow (1.0 before the standard was ever synced).
+
+    Read with plain SQL: every data query asks, and building the ORM's query cost about as
+    much as a small answer's rows.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT version FROM {Artefact._meta.db_table} WHERE kind = %s AND artefact_id = %s"
+            " ORDER BY major, minor",
+            [DATAFLOW, flow_id],
+        )
+        stored = [version for (version,) in cursor.fetchall()]
     known = stored or [DEFAULT_VERSION]
     if version in LATEST:
         return known[-1]

@@ -2,14 +2,15 @@
 
 The order is fixed: the query is read (400/404), the format chosen (406), a conditional request
 answered (304, before any row is counted), the selection counted (404 when empty, 413 above
-PRIMI_SDMX_MAX_OBSERVATIONS), and only then are rows read, as the answer is sent, and written as
-they arrive from the database.
+PRIMI_SDMX_MAX_OBSERVATIONS; one series is read instead of counted), and only then are rows
+read, as the answer is sent, and written as they arrive from the database.
 The counts and the rows are read as of one instant, so a publication in between changes none.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pyarrow as pa
@@ -58,6 +59,7 @@ from primi.store.queries import (
 )
 
 DEFAULT_MAX_OBSERVATIONS = 5_000_000
+BATCH_ROWS = 10_000  # rows per Arrow batch handed to the writers
 Writer = Callable[[DataMessage, Iterator[pa.RecordBatch]], Iterator[bytes]]
 WRITERS: dict[Offer, Writer] = {
     GENERIC_DATA_21: write_generic_data,
@@ -107,14 +109,13 @@ def data_response(
     unchanged = not_modified(request, freshness)
     if unchanged is not None:
         return unchanged
-    _check_size(query, selection)
     dimension = query.dimension_at_observation
     if choice.offer.media_type == SDMX_CSV_DATA_10.media_type:
         # SDMX-CSV is flat: grouping only matters for series-only details.
         dimension = TIME_DIMENSION
     layout = Layout(dimension, query.detail, selection.history)
     message = DataMessage(query.flow, layout, now, language=language, labels=labels)
-    batches = public_observation_batches(selection, order=layout.order)
+    batches = _checked_rows(query, selection, layout.order)
     response = StreamingHttpResponse(
         writers[choice.offer](message, batches), content_type=choice.offer.content_type
     )
@@ -122,8 +123,35 @@ def data_response(
     return stamp(response, freshness)
 
 
+def _checked_rows(
+    query: DataQuery, selection: Selection, order: tuple[str, ...]
+) -> Iterator[pa.RecordBatch]:
+    """The selection's rows once it is known to hold some and not too many: 404 for an empty
+    selection (never 204), 413 above the limit, before anything is sent.
+
+    One series (every dimension given one code) is read before the answer starts, and its
+    rows are counted as read: that spares a counting query, a round trip that cost more than
+    the rows' own on a busy database. Should it fill a whole batch, it is counted as any
+    other selection, after which its rows are read again.
+    """
+    if _one_series(selection):
+        batches = public_observation_batches(selection, order=order, size=BATCH_ROWS)
+        first = next(batches, None)
+        if first is None or first.num_rows < BATCH_ROWS:
+            _check_count(query, 0 if first is None else first.num_rows)
+            return itertools.chain([] if first is None else [first], batches)
+        batches.close()
+    _check_size(query, selection)
+    return public_observation_batches(selection, order=order, size=BATCH_ROWS)
+
+
+def _one_series(selection: Selection) -> bool:
+    pattern = selection.key_pattern
+    return isinstance(pattern, KeyPattern) and all(len(c) == 1 for c in pattern.positions)
+
+
 def _check_size(query: DataQuery, selection: Selection) -> None:
-    """404 for an empty selection (never 204), 413 above the limit, before anything is sent.
+    """The count of `_checked_rows` without reading the rows.
 
     The exact count ranks every revision, as the rows' query does; the cheap upper bound
     (revisions, unranked) spares it unless it is above the limit or filters applied after the
@@ -134,6 +162,11 @@ def _check_size(query: DataQuery, selection: Selection) -> None:
     count = count_public_revisions(selection)
     if count and (count > limit or selection.providers or selection.updated_after):
         count = count_public_observations(selection)
+    _check_count(query, count)
+
+
+def _check_count(query: DataQuery, count: int) -> None:
+    limit = max_observations()
     if count == 0:
         raise _no_data(query)
     if count > limit:
