@@ -19,9 +19,39 @@ COUNT_UNITS = ("EV", "PS")
 
 
 def _distinct(table: pa.Table, columns: list[str]) -> list[dict]:
-    """Distinct value combinations with the first row and the number of rows holding each."""
-    grouped = table.group_by(columns).aggregate([(SOURCE_ROW, "min"), (SOURCE_ROW, "count")])
-    return grouped.to_pylist()
+    """Distinct value combinations with the first row and the number of rows holding each.
+
+    Grouped by one int64 made of the columns' dictionary codes (those of the dimensions and the
+    period shared with the other checks through `series_codes`): grouping 1M rows by strings
+    took 0.1 s per call, and level 1 makes twenty calls.
+    """
+    shared = series_codes(table)
+    key = np.zeros(table.num_rows, dtype=np.int64)
+    values = []
+    for column in columns:
+        if column in shared.values:
+            distinct, codes = shared.values[column], shared.codes[column]
+        else:
+            encoded = table.column(column).combine_chunks().dictionary_encode("encode")
+            distinct = encoded.dictionary.to_pylist()
+            codes = encoded.indices.to_numpy(zero_copy_only=False)
+        key = key * max(len(distinct), 1) + codes
+        values.append(distinct)
+    grouped = (
+        pa.table({"_KEY": key, SOURCE_ROW: table.column(SOURCE_ROW)})
+        .group_by("_KEY")
+        .aggregate([(SOURCE_ROW, "min"), (SOURCE_ROW, "count")])
+        .sort_by(f"{SOURCE_ROW}_min")
+    )
+    first, count = f"{SOURCE_ROW}_min", f"{SOURCE_ROW}_count"
+    groups = []
+    for row in grouped.to_pylist():
+        group, k = {first: row[first], count: row[count]}, row["_KEY"]
+        for column, distinct in zip(reversed(columns), reversed(values), strict=True):
+            k, index = divmod(k, max(len(distinct), 1))
+            group[column] = distinct[index]
+        groups.append(group)
+    return groups
 
 
 def _finding(rule_id: str, file: str, group: dict, column: str, es: str, en: str) -> Finding:
@@ -207,7 +237,15 @@ def check_control_characters(table: pa.Table, file: str) -> list[Finding]:
     refuses NUL, so such a text would be stored differently from what was sent."""
     findings = []
     for column in FREE_TEXT:
-        found = pc.match_substring_regex(table.column(column), CONTROL_CHARACTERS)
+        # The texts repeat (one institution, a few comments): the distinct ones are searched.
+        texts = table.column(column)
+        distinct = pc.unique(texts)
+        spoiled = distinct.filter(
+            pc.fill_null(pc.match_substring_regex(distinct, CONTROL_CHARACTERS), False)
+        )
+        if not len(spoiled):
+            continue
+        found = pc.is_in(texts, spoiled)
         bad = table.filter(pc.fill_null(found, False))
         if bad.num_rows:
             group = {

@@ -70,6 +70,21 @@ class RevisionId(models.BigAutoField):
         return None if connection.vendor == "sqlite" else super().db_type_suffix(connection)
 
 
+class PeriodField(models.CharField):
+    """A period compared byte by byte (collation "C") on PostgreSQL.
+
+    Periods are ASCII ("2024-01", "2024-Q1"), so the order is the same as under the database's
+    locale, but the (series, period) index a load maintains costs less without the locale's
+    string comparison (benchmarks/ingest.py; README).
+    """
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
 class SeriesRevision(models.Model):
     """The series-level attributes one submission gave one series; a later file adds a row.
 
@@ -104,7 +119,7 @@ class Observation(models.Model):
     series = models.ForeignKey(
         Series, on_delete=models.PROTECT, db_index=False, db_constraint=False
     )
-    time_period = models.CharField(max_length=16)
+    time_period = PeriodField(max_length=16)
     period_start = models.DateField()
     period_end = models.DateField()
     obs_value = models.FloatField(null=True, blank=True)
