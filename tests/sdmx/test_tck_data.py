@@ -39,13 +39,11 @@ write, refused with a bilingual 406 that lists those it does):
 - GENERIC_TIME_SERIES_DATA and STRUCTURE_SPECIFIC_TIME_SERIES_DATA (the 2.1 time-series
   variants) -> 406 (test_representation)
 
-Failing, so left out until the service has it: schema queries in the datastructure context
-(/rest/schema/datastructure/PRIMI/DSD_MIGR/1.0) answer 404 "no SDMX resource at this path"
-where the DSD's structure-specific schema (or at least a 501) is due.
+- SCHEMA_IDENTIFICATION_PARAMETERS, datastructure context -> test_schema_of_the_data_structure
 
 Not applicable to this data provider:
 - Schema queries in the metadatastructure, metadataflow and provisionagreement contexts: the
-  service has no metadata structures, metadataflows nor provision agreements.
+  service has no metadata structures, metadataflows nor provision agreements (501).
 - DIM_OBS_NOT_PROVIDED: only for API versions before 1.1.0; the service speaks 1.5 and 2.x.
 - Registry cases (registrations by provider, data registrations) and metadata queries: a data
   provider has no registry and no reference metadata.
@@ -85,7 +83,8 @@ from test_data_availability import constraint, expected_codes
 from test_data_formats import json_values, served_schema
 from test_data_parameters import overlapping
 
-from primi.sdmx.data_query import period_range
+from primi.sdmx.data_query import FlowRef, StructureRef, period_range
+from primi.sdmx.writers.sdmx21_xml import MES
 from primi.standard.frame import DIMENSIONS
 from primi.store.queries import current_values
 
@@ -403,6 +402,45 @@ def test_schema_queries(client, specific, tmp_path, dimension):
     schema = served_schema(client, dimension, tmp_path)
     body, _ = specific(f"/rest/data/{FLOW_REF}/all?{query}")
     assert schema.validate(etree.fromstring(body)), schema.error_log
+
+
+def test_schema_of_the_data_structure(client, specific, tmp_path):
+    """TCK SCHEMA_IDENTIFICATION_PARAMETERS in the datastructure context: the DSD's schema
+    compiles against the official ones, its namespace names the DSD, and a data message sent
+    against the DSD (the dataflow's message under the DSD's namespace) is valid against it."""
+    dsd = StructureRef("PRIMI", "DSD_MIGR", "1.0")
+    latest = client.get("/rest/schema/datastructure/PRIMI/DSD_MIGR")
+    assert latest.status_code == 200 and latest["Content-Type"].startswith(
+        "application/vnd.sdmx.schema+xml; version=2.1"
+    )
+    target = "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=PRIMI:DSD_MIGR(1.0)"
+    assert etree.fromstring(latest.content).get("targetNamespace") == (
+        f"{target}:ObsLevelDim:TIME_PERIOD"
+    )
+    schema = served_schema(client, "TIME_PERIOD", tmp_path, dsd)
+    body, _ = specific(f"/rest/data/{FLOW_REF}/all")
+    flow = FlowRef("PRIMI", "DF_FLOWS", "1.0").urn.encode()
+    assert flow in body
+    against_dsd = etree.fromstring(body.replace(flow, dsd.urn.encode()))
+    assert schema.validate(against_dsd), schema.error_log
+    assert not schema.validate(etree.fromstring(body))  # the dataflow's namespace is another
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/rest/schema/datastructure/PRIMI/DSD_NOPE/1.0", 404),
+        ("/rest/schema/datastructure/PRIMI/DSD_MIGR/9.9", 404),
+        ("/rest/schema/datastructure/OTHER/DSD_MIGR/1.0", 404),
+        ("/rest/schema/provisionagreement/PRIMI/PA_GTM/1.0", 501),
+        ("/rest/schema/metadataflow/PRIMI/MDF/1.0", 501),
+    ],
+)
+def test_schema_queries_the_service_cannot_answer(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    message = etree.fromstring(response.content).find(f"{{{MES}}}ErrorMessage")
+    assert message is not None and message.get("code") == str(status)
 
 
 @pytest.mark.parametrize(

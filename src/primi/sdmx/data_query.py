@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils.dateparse import parse_datetime
 
 from primi.sdmx.errors import SdmxError, not_found
-from primi.standard.artefacts import DATAFLOW
+from primi.standard.artefacts import DATA_STRUCTURE, DATAFLOW
 from primi.standard.catalogue import load_standard
 from primi.standard.frame import AGENCY, DIMENSIONS, TIME_DIMENSION
 from primi.standard.models import Artefact
@@ -58,6 +58,22 @@ class FlowRef:
     def structure_id(self) -> str:
         """The message-local id that ties a data set to the header's structure."""
         return f"{self.agency}_{self.id}_{self.version.replace('.', '_')}"
+
+
+@dataclass(frozen=True)
+class StructureRef:
+    """The data structure definition, for the schema of data sent against it (no dataflow)."""
+
+    agency: str
+    id: str
+    version: str
+
+    @property
+    def urn(self) -> str:
+        return (
+            "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure="
+            f"{self.agency}:{self.id}({self.version})"
+        )
 
 
 @dataclass(frozen=True)
@@ -102,11 +118,26 @@ def resolve_flow(flow_ref: str) -> FlowRef:
     except KeyError:
         raise not_found(f"{flow_id} is not a dataflow of {AGENCY}",
                         f"{flow_id} no es un flujo de datos de {AGENCY}") from None  # fmt: skip
-    return FlowRef(AGENCY, flow_id, _known_version(flow_id, version))
+    return FlowRef(AGENCY, flow_id, _known_version(DATAFLOW, flow_id, version))
 
 
-def _known_version(flow_id: str, version: str) -> str:
-    """The stored versions of the dataflow (1.0 before the standard was ever synced).
+def resolve_structure(agency: str, structure_id: str, version: str) -> StructureRef:
+    """The standard's data structure named by a schema query, at a stored version."""
+    if agency not in (AGENCY, *ANY) or structure_id != load_standard().structure_id:
+        raise not_found(
+            f"{agency}:{structure_id} is not a data structure of {AGENCY}",
+            f"{agency}:{structure_id} no es una estructura de datos de {AGENCY}",
+        )
+    if not (_VERSION.match(version) or version in LATEST):
+        raise bad_request(
+            f"version '{version}' must be like 1.0 or 'latest'",
+            f"la versión '{version}' debe ser como 1.0 o 'latest'",
+        )
+    return StructureRef(AGENCY, structure_id, _known_version(DATA_STRUCTURE, structure_id, version))
+
+
+def _known_version(kind: str, artefact_id: str, version: str) -> str:
+    """The stored versions of the artefact (1.0 before the standard was ever synced).
 
     Read with plain SQL: every data query asks, and building the ORM's query cost about as
     much as a small answer's rows.
@@ -115,7 +146,7 @@ def _known_version(flow_id: str, version: str) -> str:
         cursor.execute(
             f"SELECT version FROM {Artefact._meta.db_table} WHERE kind = %s AND artefact_id = %s"
             " ORDER BY major, minor",
-            [DATAFLOW, flow_id],
+            [kind, artefact_id],
         )
         stored = [version for (version,) in cursor.fetchall()]
     known = stored or [DEFAULT_VERSION]
@@ -123,8 +154,8 @@ def _known_version(flow_id: str, version: str) -> str:
         return known[-1]
     if version not in known:
         raise not_found(
-            f"{flow_id} has no version {version} (versions: {', '.join(known)})",
-            f"{flow_id} no tiene la versión {version} (versiones: {', '.join(known)})",
+            f"{artefact_id} has no version {version} (versions: {', '.join(known)})",
+            f"{artefact_id} no tiene la versión {version} (versiones: {', '.join(known)})",
         )
     return version
 

@@ -24,7 +24,9 @@ urlpatterns = [
         name="sdmx-availableconstraint",
     ),
     re_path(
-        r"^schema/dataflow/(?P<agency>[^/]+)/(?P<flow_id>[^/]+)(?:/(?P<version>[^/]+))?/?$",
+        r"^schema/(?P<context>dataflow|datastructure|provisionagreement|metadataflow|"
+        r"metadatastructure|metadataprovisionagreement)/(?P<agency>[^/]+)/(?P<resource_id>[^/]+)"
+        r"(?:/(?P<version>[^/]+))?/?$",
         data_views.data_schema,
         name="sdmx-data-schema",
     ),

@@ -23,6 +23,7 @@ from primi.sdmx.data_query import (
     bad_request,
     parse_data_query,
     resolve_flow,
+    resolve_structure,
 )
 from primi.sdmx.errors import SdmxError, not_found, not_implemented
 from primi.sdmx.http import Freshness, not_modified, stamp
@@ -254,10 +255,17 @@ def _without(selection: Selection, dimension: str) -> Selection:
 
 @sdmx_view
 def data_schema(
-    request: HttpRequest, agency: str, flow_id: str, version: str = "latest"
+    request: HttpRequest, context: str, agency: str, resource_id: str, version: str = "latest"
 ) -> HttpResponse:
-    """/rest/schema/dataflow/{agency}/{id}/{version}: the XSD of structure-specific data."""
-    flow = resolve_flow(f"{agency},{flow_id},{version or 'latest'}")
+    """/rest/schema/{context}/{agency}/{id}/{version}: the XSD of structure-specific data sent
+    against a dataflow or the data structure itself (the target namespace names which)."""
+    version = version or "latest"
+    if context == "dataflow":
+        flow = resolve_flow(f"{agency},{resource_id},{version}")
+    elif context == "datastructure":
+        flow = resolve_structure(agency, resource_id, version)
+    else:
+        raise not_implemented(f"schemas in the {context} context (there are no {context}s here)")
     dimension = request.GET.get("dimensionAtObservation", TIME_DIMENSION)
     if dimension not in (TIME_DIMENSION, *DIMENSIONS, "AllDimensions"):
         raise bad_request(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from primi.sdmx.data_query import FlowRef
+from primi.sdmx.data_query import FlowRef, StructureRef
 from primi.standard.catalogue import Standard, load_standard
 from primi.standard.frame import (
     DIMENSIONS,
@@ -26,13 +26,13 @@ SS = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific"
 ALL_DIMENSIONS = "AllDimensions"
 
 
-def namespace(flow: FlowRef, dimension_at_observation: str) -> str:
-    """The target namespace SDMX gives a dataflow's structure-specific schema."""
+def namespace(flow: FlowRef | StructureRef, dimension_at_observation: str) -> str:
+    """The target namespace SDMX gives the structure-specific schema of a dataflow or DSD."""
     return f"{flow.urn}:ObsLevelDim:{dimension_at_observation}"
 
 
 def structure_specific_schema(
-    flow: FlowRef,
+    flow: FlowRef | StructureRef,
     dimension_at_observation: str = TIME_DIMENSION,
     *,
     schema_location: str = "",
