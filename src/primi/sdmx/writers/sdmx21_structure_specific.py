@@ -26,20 +26,40 @@ def write_structure_specific_data(
 
 
 def _parts(message: DataMessage, batches: Iterable[pa.RecordBatch]) -> Iterator[str]:
-    layout = message.layout
-    urn = namespace(message.flow, layout.dimension_at_observation)
+    return structure_specific_parts(
+        message,
+        batches,
+        namespaces=(MES, COM, SS),
+        header=lambda urn: message_header(message, namespace=urn),
+        data_scope='ss:dataScope="Dataflow" ',
+    )
+
+
+def structure_specific_parts(
+    message: DataMessage,
+    batches: Iterable[pa.RecordBatch],
+    *,
+    namespaces: tuple[str, str, str],
+    header: Callable[[str], str],
+    data_scope: str,
+) -> Iterator[str]:
+    """The message, shared with SDMX-ML 3.0, which differs in its (message, common,
+    structure-specific) `namespaces`, its `header` (given the schema's namespace) and the
+    data sets' `data_scope` attribute."""
+    mes, com, ss = namespaces
+    urn = namespace(message.flow, message.layout.dimension_at_observation)
     yield DECLARATION
     yield (
-        f'<message:StructureSpecificData xmlns:message="{MES}" xmlns:common="{COM}" '
-        f'xmlns:ss="{SS}" xmlns:xsi="{XSI}" xmlns:ns1="{attr(urn)}">'
+        f'<message:StructureSpecificData xmlns:message="{mes}" xmlns:common="{com}" '
+        f'xmlns:ss="{ss}" xmlns:xsi="{XSI}" xmlns:ns1="{attr(urn)}">'
     )
-    yield message_header(message, namespace=urn)
+    yield header(urn)
     yield from data_sets(
         message,
         batches,
         lambda data_set: (
             f"<message:DataSet {data_set_attributes(message, data_set, 'ss:')} "
-            'ss:dataScope="Dataflow" xsi:type="ns1:DataSetType">'
+            f'{data_scope}xsi:type="ns1:DataSetType">'
         ),
     )
     yield "</message:StructureSpecificData>"
@@ -50,8 +70,7 @@ def data_sets(
     batches: Iterable[pa.RecordBatch],
     opening: Callable[[DataSet], str],
 ) -> Iterator[str]:
-    """The data sets, series and observations, shared with SDMX-ML 3.0, which differs in the
-    data set's `opening` tag only."""
+    """The data sets, series and observations, each data set opened by `opening`."""
     layout = message.layout
     for event in data_events(batches, layout):
         if isinstance(event, DataSet):

@@ -13,9 +13,7 @@ from collections.abc import Iterable, Iterator
 import pyarrow as pa
 
 from primi.sdmx.writers.message import DataMessage, attr, chunked, xml_header
-from primi.sdmx.writers.sdmx21_structure_specific import data_sets
-from primi.sdmx.writers.sdmx21_structure_specific_schema import namespace
-from primi.sdmx.writers.sdmx21_xml import DECLARATION, XSI, data_set_attributes
+from primi.sdmx.writers.sdmx21_structure_specific import structure_specific_parts
 
 MEDIA_TYPE = "application/vnd.sdmx.data+xml"
 MES = "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message"
@@ -31,20 +29,10 @@ def write_structure_specific_data_30(
 
 
 def _parts(message: DataMessage, batches: Iterable[pa.RecordBatch]) -> Iterator[str]:
-    layout = message.layout
-    urn = namespace(message.flow, layout.dimension_at_observation)
-    yield DECLARATION
-    yield (
-        f'<message:StructureSpecificData xmlns:message="{MES}" xmlns:common="{COM}" '
-        f'xmlns:ss="{SS}" xmlns:xsi="{XSI}" xmlns:ns1="{attr(urn)}">'
-    )
-    yield xml_header(message, attr(message.flow.urn), urn)
-    yield from data_sets(
+    return structure_specific_parts(
         message,
         batches,
-        lambda data_set: (
-            f"<message:DataSet {data_set_attributes(message, data_set, 'ss:')} "
-            'xsi:type="ns1:DataSetType">'
-        ),
+        namespaces=(MES, COM, SS),
+        header=lambda urn: xml_header(message, attr(message.flow.urn), urn),
+        data_scope="",
     )
-    yield "</message:StructureSpecificData>"
