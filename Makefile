@@ -26,7 +26,7 @@ NODE_STAMP := node_modules/.installed
 PO_FILES := $(wildcard src/primi/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help demo test lint format bench install chromium messages clean distclean
+.PHONY: help demo test lint format bench install chromium libreoffice messages clean distclean
 
 help:
 	@echo "make demo       install everything and serve the demo on http://127.0.0.1:$(PORT)"
@@ -64,6 +64,12 @@ chromium:
 	  $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; \
 	fi
 
+# A real spreadsheet application for the tests that open templates and annotated copies.
+libreoffice:
+	@if ! command -v libreoffice >/dev/null; then \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends libreoffice-calc-nogui; \
+	fi
+
 # --- the demo ---------------------------------------------------------------------------------
 
 # Generated once and kept, so sessions survive a restart of the demo.
@@ -88,7 +94,7 @@ format: $(PY_STAMP)
 # Everything runs even when an early step fails, so one run shows all failures; the exit
 # status is non-zero if any step failed (pytest's 5, "no tests collected", counts as failure).
 # Each run gets its own PRIMI_HOME in a temporary directory: the user's var/ is never touched.
-test: install chromium
+test: install chromium libreoffice
 	@status=0; tmp=$$(mktemp -d /tmp/primi-test.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
 	mkdir -p "$$tmp/sqlite/static" "$$tmp/postgres/static"; \
 	echo "== lint"; \

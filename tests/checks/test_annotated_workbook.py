@@ -1,5 +1,7 @@
 """The annotated copy of an uploaded workbook: fills and comments where the findings point."""
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -131,3 +133,30 @@ def test_wide_sheet_findings_point_at_the_period_column(tmp_path: Path) -> None:
         and "se aleja de su serie" in ws["C5"].comment.text
     )
     assert ws["A4"].fill.fgColor.rgb == COLOURS[INFO] and ws["A4"].value == "Cuba"
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_a_spreadsheet_application_keeps_the_fills_and_comments(tmp_path: Path) -> None:
+    """LibreOffice Calc (the spreadsheet application at hand; Excel is not) opens the annotated
+    copy and saves it again: the coloured cells, their comments, the template's own note and the
+    summary survive, and the saved file still reads as the same submission. (A second comments
+    part on the data sheet, as the copy had before, is dropped by it whole.)"""
+    src = _filled(tmp_path)
+    out = annotate_workbook(src, FINDINGS, "es", tmp_path / "informe.xlsx")
+    saved = tmp_path / "guardado"
+    done = subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "xlsx", "--outdir", str(saved), str(out)],
+        capture_output=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    wb = openpyxl.load_workbook(saved / "informe.xlsx")
+    assert wb.sheetnames[0] == SUMMARY_NAME["es"]
+    ws = wb["Datos"]
+    for ref, severity in {"C5": ERROR, "H6": WARNING, "D4": INFO, "E6": ERROR}.items():
+        assert ws[ref].fill.fgColor.rgb[-6:] == COLOURS[severity][-6:], ref
+        assert ws[ref].comment is not None, ref
+    assert "L1_CODE" in ws["C5"].comment.text and "otro problema" in ws["C5"].comment.text
+    assert ws["A4"].comment is None
+    assert "2023-Q1" in ws["G2"].comment.text  # the template's own note on the period is kept
+    assert read_xlsx(saved / "informe.xlsx").table.equals(read_xlsx(src).table)

@@ -9,6 +9,7 @@ first). Values, formats, validations and every other part of the file are left a
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from collections import defaultdict
@@ -167,17 +168,27 @@ def _write(
         xml = zin.read(part)
         fills = {cell: fill_ids[mark.severity] for cell, mark in cells.items()}
         xml = _restyle(xml, fills, lambda style, fill: _xf(styles, xf_cache, style, fill))
-        comments, vml = _comment_parts(cells, number)
-        comments_part, vml_part = _free(names, "xl/comments", number), None
-        vml_part = _free(names, "xl/drawings/vmlDrawing", number, ".vml")
-        names |= {comments_part, vml_part}
-        added[comments_part], added[vml_part] = comments, vml
+        texts = {cell: "PRIMI:\n" + "\n".join(mark.lines) for cell, mark in cells.items()}
         rels_part = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
         rels = (
             etree.fromstring(zin.read(rels_part))
             if rels_part in names
             else etree.Element(f"{{{PKG_REL}}}Relationships", nsmap={None: PKG_REL})
         )
+        own = _own_comment_parts(rels, rels_part)
+        if own is not None:
+            # A sheet holds one comments part and one drawing of them (a second is invalid, and
+            # spreadsheet applications drop it): the sheet's own comments join ours there.
+            comments_part, vml_part = own
+            for cell, text in _comment_texts(zin.read(comments_part)).items():
+                texts[cell] = f"{texts[cell]}\n\n{text}" if cell in texts else text
+            replaced[comments_part], replaced[vml_part] = _comment_parts(texts, number)
+            replaced[part] = xml
+            continue
+        comments_part = _free(names, "xl/comments", number)
+        vml_part = _free(names, "xl/drawings/vmlDrawing", number, ".vml")
+        names |= {comments_part, vml_part}
+        added[comments_part], added[vml_part] = _comment_parts(texts, number)
         vml_id = _add_rel(rels, f"{REL}/vmlDrawing", "../" + vml_part.removeprefix("xl/"))
         _add_rel(rels, f"{REL}/comments", "../" + comments_part.removeprefix("xl/"))
         replaced[rels_part] = _bytes(rels)
@@ -394,7 +405,36 @@ def _default(types: etree._Element, extension: str, kind: str) -> None:
     types.insert(0, element)
 
 
-def _comment_parts(cells: dict[tuple[int, int], _Mark], number: int) -> tuple[bytes, bytes]:
+def _own_comment_parts(rels: etree._Element, rels_part: str) -> tuple[str, str] | None:
+    """The sheet's own comments part and its VML drawing, when it has comments already."""
+    found = {}
+    for rel in rels.iterfind("p:Relationship", NS):
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        if kind in ("comments", "vmlDrawing"):
+            target = rel.get("Target", "")
+            base = posixpath.dirname(posixpath.dirname(rels_part))
+            found[kind] = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(base, target))
+            )
+    if "comments" in found and "vmlDrawing" in found:
+        return found["comments"], found["vmlDrawing"]
+    return None
+
+
+def _comment_texts(xml: bytes) -> dict[tuple[int, int], str]:
+    """The plain text of each comment of a comments part, by (row, column)."""
+    texts = {}
+    for comment in etree.fromstring(xml).iterfind("m:commentList/m:comment", NS):
+        match = _REF.match(comment.get("ref", ""))
+        if match:
+            cell = (int(match[2]), column_index_from_string(match[1]))
+            texts[cell] = "".join(comment.itertext())
+    return texts
+
+
+def _comment_parts(texts: dict[tuple[int, int], str], number: int) -> tuple[bytes, bytes]:
     """The comments part (text) and its VML drawing (the yellow boxes Excel shows on hover)."""
     comments = [
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -409,9 +449,9 @@ def _comment_parts(cells: dict[tuple[int, int], _Mark], number: int) -> tuple[by
         'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
         '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
     ]
-    for i, ((row, col), mark) in enumerate(sorted(cells.items())):
+    for i, ((row, col), plain) in enumerate(sorted(texts.items())):
         ref = f"{get_column_letter(col)}{row}"
-        text = escape("PRIMI:\n" + "\n".join(mark.lines))
+        text = escape(plain)
         comments.append(
             f'<comment ref="{ref}" authorId="0"><text><r><t xml:space="preserve">{text}</t></r>'
             "</text></comment>"
