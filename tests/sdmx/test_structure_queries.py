@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from lxml import etree
-from structure_schemas import ML21, ML30
+from structure_schemas import ML21, ML30, XML_LANG, error_getter, structure_getter
 
 from primi.standard.catalogue import DATA_DIR, load_standard
 from primi.standard.structure_message import COMPONENTS
@@ -20,7 +20,6 @@ from primi.standard.versions import sync_standard
 
 pytestmark = pytest.mark.django_db
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAINTAINABLES = {
     "AgencyScheme": "agencyscheme",
     "Dataflow": "dataflow",
@@ -39,34 +38,12 @@ def synced() -> None:
 
 @pytest.fixture
 def get(client, schemas, synced):
-    """GET a structure query; assert 200 and a message valid against its version's XSD."""
-
-    def get(url: str, **headers: str) -> etree._Element:
-        response = client.get(url, **headers)
-        assert response.status_code == 200, response.content.decode()[:500]
-        schema = schemas[response["Content-Type"]]
-        doc = etree.fromstring(response.content)
-        assert schema.validate(doc), schema.error_log
-        return doc
-
-    return get
+    return structure_getter(client, schemas)
 
 
 @pytest.fixture
 def error(client, schemas, synced):
-    """GET a query that must fail with `status`: an SDMX-ML 2.1 error message in ES and EN."""
-
-    def error(url: str, status: int, **headers: str) -> dict[str, str]:
-        response = client.get(url, **headers)
-        assert response.status_code == status, response.content.decode()[:500]
-        doc = etree.fromstring(response.content)
-        assert schemas[ML21].validate(doc), schemas[ML21].error_log
-        assert doc.find("{*}ErrorMessage").get("code") == str(status)
-        texts = {t.get(XML_LANG): t.text for t in doc.iter("{*}Text")}
-        assert set(texts) == {"en", "es"}
-        return texts
-
-    return error
+    return error_getter(client, schemas)
 
 
 def artefacts(doc: etree._Element) -> set[tuple[str, str, str]]:

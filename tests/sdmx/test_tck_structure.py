@@ -52,12 +52,11 @@ from collections.abc import Iterator
 import pytest
 from django.db import transaction
 from lxml import etree
-from structure_schemas import ML21, ML30
+from structure_schemas import ML21, ML30, error_getter, structure_getter
 
 from primi.standard.catalogue import load_standard
 from primi.standard.versions import sync_standard
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 RESOURCES = ("dataflow", "datastructure", "codelist", "conceptscheme", "contentconstraint")
 ITEM_SCHEMES = ("codelist", "conceptscheme", "agencyscheme")
 ALL_RESOURCES = (*RESOURCES, "agencyscheme")
@@ -97,34 +96,12 @@ def standard_stored(django_db_setup: None, django_db_blocker) -> Iterator[None]:
 
 @pytest.fixture
 def get(client, schemas, standard_stored, db):
-    """GET a structure query: 200 and a message valid against its version's XSD."""
-
-    def get(url: str, **headers: str) -> etree._Element:
-        response = client.get(url, **headers)
-        assert response.status_code == 200, (url, response.content.decode()[:400])
-        schema = schemas[response["Content-Type"]]
-        doc = etree.fromstring(response.content)
-        assert schema.validate(doc), schema.error_log
-        return doc
-
-    return get
+    return structure_getter(client, schemas)
 
 
 @pytest.fixture
 def error(client, schemas, standard_stored, db):
-    """GET a query that must fail with `status`: an SDMX-ML 2.1 error in Spanish and English."""
-
-    def error(url: str, status: int, **headers: str) -> dict[str, str]:
-        response = client.get(url, **headers)
-        assert response.status_code == status, (url, response.content.decode()[:400])
-        doc = etree.fromstring(response.content)
-        assert schemas[ML21].validate(doc), schemas[ML21].error_log
-        assert doc.find("{*}ErrorMessage").get("code") == str(status)
-        texts = {t.get(XML_LANG): t.text for t in doc.iter("{*}Text")}
-        assert set(texts) == {"en", "es"} and texts["en"] != texts["es"]
-        return texts
-
-    return error
+    return error_getter(client, schemas)
 
 
 def maintainables(doc: etree._Element) -> dict[Artefact, etree._Element]:

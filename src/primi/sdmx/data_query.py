@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from django.db import connection
 from django.utils.dateparse import parse_datetime
@@ -40,19 +41,27 @@ def bad_request(message_en: str, message_es: str) -> SdmxError:
 
 
 @dataclass(frozen=True)
-class FlowRef:
-    """A dataflow of the standard and the version the query named (resolved when `latest`)."""
+class _Ref:
+    """A maintainable artefact of the standard at one version, named by its URN's class."""
 
     agency: str
     id: str
     version: str
+    urn_class: ClassVar[str]
 
     @property
     def urn(self) -> str:
         return (
-            "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow="
+            f"urn:sdmx:org.sdmx.infomodel.datastructure.{self.urn_class}="
             f"{self.agency}:{self.id}({self.version})"
         )
+
+
+@dataclass(frozen=True)
+class FlowRef(_Ref):
+    """A dataflow of the standard and the version the query named (resolved when `latest`)."""
+
+    urn_class: ClassVar[str] = "Dataflow"
 
     @property
     def structure_id(self) -> str:
@@ -61,19 +70,10 @@ class FlowRef:
 
 
 @dataclass(frozen=True)
-class StructureRef:
+class StructureRef(_Ref):
     """The data structure definition, for the schema of data sent against it (no dataflow)."""
 
-    agency: str
-    id: str
-    version: str
-
-    @property
-    def urn(self) -> str:
-        return (
-            "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure="
-            f"{self.agency}:{self.id}({self.version})"
-        )
+    urn_class: ClassVar[str] = "DataStructure"
 
 
 @dataclass(frozen=True)
