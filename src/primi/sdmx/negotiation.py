@@ -184,8 +184,8 @@ def _from_format(requested: str, offers: Sequence[Offer]) -> Choice:
 
 def _match(media_type: str, version: str | None, offers: Sequence[Offer]) -> Offer | None:
     media_type = media_type.lower()
+    main, _, sub = media_type.partition("/")
     for offer in offers:
-        main, _, sub = media_type.partition("/")
         if main == "*" or (
             sub == "*" and any(t.startswith(f"{main}/") for t in (offer.media_type, *offer.aliases))
         ):
