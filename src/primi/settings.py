@@ -81,6 +81,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "primi.portal.context_processors.synthetic_data",
                 "primi.portal.context_processors.language_links",
+                "primi.portal.context_processors.navigation",
+                "primi.portal.context_processors.chart_locale",
             ],
         },
     },

@@ -84,7 +84,8 @@ def test_unknown_page_switch_falls_back_to_language_home(client: Client) -> None
 def test_footer_licence_and_sources(client: Client) -> None:
     html = client.get("/en/").content.decode()
     assert "Apache License 2.0" in html
-    assert "Data: see sources" in html
+    assert 'href="/en/methodology/">Methodology and sources</a>' in html
+    assert 'href="/en/releases/feed.atom"' in html
 
 
 def test_no_banner_without_demo_data(client: Client) -> None:

@@ -1,13 +1,16 @@
-"""Context every public page needs: the synthetic-data banner and the language switch."""
+"""Context every public page needs: the synthetic-data banner, language switch, chart locales."""
 
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from primi.demo import demo_data_present
+from primi.portal.formatting import d3_number_locale, d3_time_locale
 
 
 def synthetic_data(request: HttpRequest) -> dict[str, bool]:
@@ -35,3 +38,40 @@ def language_links(request: HttpRequest) -> dict[str, Any]:
             }
         )
     return {"language_links": links}
+
+
+def chart_locale(request: HttpRequest) -> dict[str, Any]:
+    """What `includes/chart_scripts.html` needs to draw charts in the page's language."""
+    lang = (get_language() or "es")[:2]
+    return {
+        "d3_number_locale": d3_number_locale(lang),
+        "d3_time_locale": d3_time_locale(lang),
+        "chart_words": {
+            "menu": _("Save the chart"),
+            "png": _("Save as PNG image"),
+            "svg": _("Save as SVG image"),
+            "failed": _("The chart could not be drawn; the data table below has the same figures."),
+        },
+    }
+
+
+NAV = (
+    ("portal:home", _lazy("Home")),
+    ("portal:countries", _lazy("Countries")),
+    ("portal:indicators", _lazy("Indicators")),
+    ("portal:flows", _lazy("Flows")),
+    ("portal:explorer", _lazy("Data explorer")),
+    ("portal:releases", _lazy("Releases")),
+    ("portal:glossary", _lazy("Glossary")),
+    ("portal:methodology", _lazy("Methodology")),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The main menu; the section holding the current page is marked for screen readers."""
+    items = []
+    for name, label in NAV:
+        url = reverse(name)
+        current = request.path == url if name == "portal:home" else request.path.startswith(url)
+        items.append({"url": url, "label": label, "current": current})
+    return {"nav_items": items}

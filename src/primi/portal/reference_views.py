@@ -1,0 +1,11 @@
+"""Scaffold: replaced by the page's real views."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def glossary(request: HttpRequest, **kwargs: str) -> HttpResponse:
+    raise Http404
+
+
+def methodology(request: HttpRequest, **kwargs: str) -> HttpResponse:
+    raise Http404
