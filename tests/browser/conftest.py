@@ -1,9 +1,12 @@
 """Playwright drives Debian's Chromium: browsers cannot be downloaded here, so launch that one."""
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_checks import Watch, watch_page
+from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -37,3 +40,17 @@ def results_dir(delete_output_dir: None) -> Path:
     """
     RESULTS.mkdir(exist_ok=True)
     return RESULTS
+
+
+@pytest.fixture
+def watch(page: Page) -> Iterator[Watch]:
+    """Console errors, failed requests and requests to other hosts, for `watch.check()`."""
+    yield watch_page(page)
+
+
+@pytest.fixture
+def published_demo(transactional_db: None) -> None:
+    """The whole synthetic demo (about 390,000 values, 15 countries), published."""
+    from primi.demo.loading import load_demo
+
+    load_demo()

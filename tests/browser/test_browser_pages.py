@@ -1,54 +1,16 @@
 """The real site in a real browser: pages render, nothing fails, nothing leaves the site."""
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Request
+from browser_checks import Watch, axe_violations
+from playwright.sync_api import Page
 
 from primi.demo import DEMO_PROVIDER
 from primi.store.models import Submission
 from primi.store.publication import publish_submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-@dataclass
-class Watch:
-    """What a page did: console errors, uncaught exceptions, requests to other hosts."""
-
-    errors: list[str] = field(default_factory=list)
-    foreign: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-
-    def check(self) -> None:
-        assert self.errors == [], self.errors
-        assert self.foreign == [], self.foreign
-        assert self.failed == [], self.failed
-
-
-@pytest.fixture
-def watch(page: Page) -> Iterator[Watch]:
-    seen = Watch()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            seen.errors.append(message.text)
-
-    def on_request(request: Request) -> None:
-        parts = urlsplit(request.url)
-        if parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS:
-            seen.foreign.append(request.url)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: seen.errors.append(str(error)))
-    page.on("request", on_request)
-    page.on("requestfailed", lambda request: seen.failed.append(request.url))
-    yield seen
 
 
 @pytest.fixture
@@ -129,19 +91,11 @@ def test_vendor_files_served(page: Page, live_server, path: str) -> None:
     assert response.status == 200
 
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
 @pytest.mark.usefixtures("demo_published")
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_home_page_has_no_accessibility_violations(page: Page, live_server, language: str) -> None:
     page.goto(f"{live_server.url}/{language}/")
-    page.add_script_tag(path=AXE)
-    result = page.evaluate(
-        "() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})"
-    )
-    violations = [(v["id"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]
-    assert violations == []
+    assert axe_violations(page, ("minor", "moderate", "serious", "critical")) == []
 
 
 @pytest.mark.parametrize(
