@@ -1,7 +1,147 @@
-"""Scaffold: replaced by the page's real views."""
+"""/<lang>/explorer/: choose a dataflow, filter any dimension, see a pivot table and a chart.
 
-from django.http import Http404, HttpRequest, HttpResponse
+The whole query is in the URL (GET parameters, as `data_links.query_string` writes them, plus
+`cols`, `rows` and `asOf`), so the address is the permanent link of the view and the page
+works without JavaScript. The filter form sends one list of codes per dimension; the view
+answers it with a redirect to the same query written as an SDMX key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from primi.portal.citation import cite, explorer_path, instant_text, title
+from primi.portal.code_names import code_name, concept_name, dataflow_name
+from primi.portal.data_links import data_links, sdmx_url
+from primi.portal.explorer_query import (
+    DataRequest,
+    QueryError,
+    TooLarge,
+    parse_request,
+    published_rows,
+)
+from primi.portal.formatting import date
+from primi.portal.pivot import code_order, fast_number, pivot, series_chart
+from primi.portal.published_codes import published_codes
+from primi.standard.catalogue import load_standard
+from primi.standard.frame import DIMENSIONS, TIME_DIMENSION
+
+EXPLORER_MAX_OBSERVATIONS = 20_000
+"""Most observations the explorer draws as a table; larger queries are offered as downloads."""
+LAYOUT = ("cols", "rows")
 
 
 def explorer(request: HttpRequest, **kwargs: str) -> HttpResponse:
-    raise Http404
+    lang = (get_language() or "es")[:2]
+    flows = [(f.id, dataflow_name(f, lang)) for f in load_standard().dataflows]
+    context: dict[str, Any] = {"flows": flows, "dataflow": request.GET.get("dataflow", "")}
+    if not request.GET.get("dataflow"):
+        return render(request, "portal/explorer.html", context)
+    lists = {d: request.GET.getlist(d) for d in DIMENSIONS if d in request.GET}
+    try:
+        query = parse_request(request.GET, lists)
+    except QueryError as error:
+        context["problem"] = error
+        return render(request, "portal/explorer.html", context, status=400)
+    layout = {k: request.GET[k] for k in LAYOUT if request.GET.get(k)}
+    if lists:
+        return HttpResponseRedirect(explorer_path(query, query.as_of, layout))
+    context.update(_view(request, query, layout, lang))
+    return render(request, "portal/explorer.html", context)
+
+
+def _view(request: HttpRequest, query: DataRequest, layout: dict[str, str], lang: str) -> dict:
+    available = published_codes(query.dataflow.id, query.as_of)
+    context: dict[str, Any] = {
+        "query": query,
+        "filters": _filters(query, available, lang),
+        "start": query.start or "",
+        "end": query.end or "",
+        "as_of": instant_text(query.as_of) if query.as_of else "",
+        "sdmx_url": sdmx_url(query.dataflow.id, query.key, query.start, query.end),
+        "downloads": _downloads(query),
+        "title": title(query, lang),
+    }
+    try:
+        rows = published_rows(query, limit=EXPLORER_MAX_OBSERVATIONS)
+    except TooLarge as error:
+        context["too_large"] = _(
+            "This query selects %(count)s observations; the explorer shows at most %(limit)s."
+            " Choose fewer codes or a shorter period, or download the data."
+        ) % {"count": fast_number(error.count, lang),
+             "limit": fast_number(EXPLORER_MAX_OBSERVATIONS, lang)}  # fmt: skip
+        context["layout_choices"] = _layout_choices((), layout, lang)
+        return context
+    table = pivot(rows, lang, layout.get("cols", TIME_DIMENSION), layout.get("rows"))
+    site = f"{request.scheme}://{request.get_host()}"
+    citation = cite(query, rows, lang, site)
+    context.update(
+        {
+            "observations": rows.num_rows,
+            "observations_text": fast_number(rows.num_rows, lang),
+            "table": table,
+            "chart": series_chart(rows, lang, context["title"], context["downloads"]),
+            "has_charts": rows.num_rows > 0,
+            "citation": citation,
+            "vintage_text": date(citation.vintage, lang, "long") if citation.vintage else "",
+            "this_link": site + explorer_path(query, query.as_of, layout),
+            "permanent_link": site + explorer_path(query, citation.vintage, layout)
+            if citation.vintage
+            else "",
+            "layout_choices": _layout_choices(table.varying, layout, lang),
+        }
+    )
+    return context
+
+
+def _filters(query: DataRequest, available: dict[str, tuple[str, ...]], lang: str) -> list[dict]:
+    """One multi-select per dimension: the codes with published data, the chosen ones marked.
+
+    A chosen code without data is kept (marked chosen) so the reader sees what was asked.
+    """
+    filters = []
+    for dimension in DIMENSIONS:
+        chosen = set(query.codes(dimension))
+        order = code_order(dimension)
+        codes = sorted(set(available.get(dimension, ())) | chosen,
+                       key=lambda c: (order.get(c, len(order)), c))  # fmt: skip
+        filters.append(
+            {
+                "id": dimension,
+                "name": concept_name(dimension, lang),
+                "options": [(c, code_name(dimension, c, lang), c in chosen) for c in codes],
+                "size": min(max(len(codes), 2), 6),
+                "chosen": len(chosen),
+            }
+        )
+    return filters
+
+
+def _layout_choices(varying: tuple[str, ...], layout: dict[str, str], lang: str) -> dict:
+    cols = layout.get("cols", TIME_DIMENSION)
+    first = layout.get("rows", "")
+    columns = [(TIME_DIMENSION, _("Period"), cols == TIME_DIMENSION)] + [
+        (d, concept_name(d, lang), cols == d) for d in varying
+    ]
+    rows = [("", _("In the order of the dimensions"), not first)] + [
+        (d, concept_name(d, lang), first == d) for d in (*varying, TIME_DIMENSION)
+        if d != TIME_DIMENSION or cols != TIME_DIMENSION
+    ]  # fmt: skip
+    rows = [(d, _("Period") if d == TIME_DIMENSION else n, s) for d, n, s in rows]
+    return {"columns": columns, "rows": rows}
+
+
+def _downloads(query: DataRequest) -> dict[str, str]:
+    """The query's CSV, xlsx and SDMX links; the portal's files answer as of the view's instant."""
+    links = data_links(query.dataflow.id, query.key, query.start, query.end)
+    if query.as_of is not None:
+        extra = "&" + urlencode({"asOf": instant_text(query.as_of)})
+        links["CSV"] += extra
+        links["XLSX"] += extra
+    return links

@@ -1,0 +1,193 @@
+"""The explorer's pivot table and chart, built from a query's published rows.
+
+Columns are the periods or the codes of one chosen dimension; every other dimension whose codes
+vary in the answer (and the period, when it is not in the columns) heads the rows, the chosen
+one first. Dimensions with one code in the whole answer are said once above the table instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+import pyarrow as pa
+from babel import Locale
+from django.utils.translation import gettext as _
+
+from primi.portal.charts import Chart, Column, line_chart
+from primi.portal.code_names import code_name, concept_name
+from primi.standard.catalogue import load_standard
+from primi.standard.frame import DIMENSIONS, TIME_DIMENSION
+from primi.standard.periods import period_bounds
+from primi.store.queries import WITHHELD_CONF_STATUS
+
+CHART_MAX_LINES = 8  # one colour each in the colour-blind-safe palette (charts.CATEGORY_COLOURS)
+
+
+@dataclass(frozen=True)
+class PivotCell:
+    text: str
+    withheld: str = ""  # the CONF_STATUS code of a withheld cell
+
+
+@dataclass(frozen=True)
+class PivotTable:
+    """Headers and cells ready for the template, numbers already in the page's language."""
+
+    row_headers: tuple[str, ...]
+    column_dimension: str
+    column_header: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[tuple[str, ...], tuple[PivotCell, ...]], ...]
+    fixed: tuple[tuple[str, str], ...]
+    varying: tuple[str, ...]
+    withheld: bool
+
+
+@cache
+def _symbols(lang: str) -> tuple[str, str]:
+    symbols = Locale.parse(lang).number_symbols["latn"]
+    return symbols["group"], symbols["decimal"]
+
+
+def fast_number(value: float | None, lang: str, decimals: int | None = None) -> str:
+    """`formatting.number`'s output (`#,##0.##` with the language's symbols) without babel's
+    per-call cost: the explorer writes up to tens of thousands of cells per page."""
+    if value is None:
+        return ""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    group, decimal = _symbols(lang)
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
+@cache
+def code_order(dimension: str) -> dict[str, int]:
+    return {code: i for i, code in enumerate(load_standard().codelist_for(dimension).ids())}
+
+
+def varying_dimensions(rows: pa.Table) -> tuple[str, ...]:
+    """Dimensions with more than one code among the rows, in DSD order."""
+    return tuple(d for d in DIMENSIONS if len(set(rows.column(d).to_pylist())) > 1)
+
+
+def pivot(rows: pa.Table, lang: str, columns: str = TIME_DIMENSION,
+          first: str | None = None) -> PivotTable:  # fmt: skip
+    """The rows as a table: `columns` (TIME_PERIOD or a dimension) across, the rest down."""
+    varying = varying_dimensions(rows)
+    if columns != TIME_DIMENSION and columns not in varying:
+        columns = TIME_DIMENSION
+    down = [d for d in (*varying, TIME_DIMENSION) if d != columns]
+    if first in down:
+        down.remove(first)
+        down.insert(0, first)
+    data = {name: rows.column(name).to_pylist() for name in (*DIMENSIONS, TIME_DIMENSION,
+            "OBS_VALUE", "CONF_STATUS", "DECIMALS")}  # fmt: skip
+    cells: dict[tuple[str, ...], dict[str, PivotCell]] = defaultdict(dict)
+    withheld = False
+    for i in range(rows.num_rows):
+        conf = data["CONF_STATUS"][i]
+        if conf in WITHHELD_CONF_STATUS:
+            cell = PivotCell(conf, conf)
+            withheld = True
+        else:
+            cell = PivotCell(fast_number(data["OBS_VALUE"][i], lang, data["DECIMALS"][i]))
+        cells[tuple(data[d][i] for d in down)][data[columns][i]] = cell
+    across = sorted({c for by_column in cells.values() for c in by_column}, key=_sorter(columns))
+    sorters = [_sorter(d) for d in down]
+    ordered = sorted(cells, key=lambda key: tuple(s(k) for s, k in zip(sorters, key, strict=True)))
+    empty = PivotCell("")
+    body = tuple(
+        (
+            tuple(_label(d, k, lang) for d, k in zip(down, key, strict=True)) or (_("Value"),),
+            tuple(cells[key].get(c, empty) for c in across),
+        )
+        for key in ordered
+    )
+    fixed = tuple(
+        (concept_name(d, lang), code_name(d, data[d][0], lang))
+        for d in DIMENSIONS
+        if d not in varying and rows.num_rows
+    )
+    return PivotTable(
+        row_headers=tuple(_header(d, lang) for d in down) or ("",),
+        column_dimension=columns,
+        column_header=_header(columns, lang),
+        columns=tuple(_label(columns, c, lang) for c in across),
+        rows=body,
+        fixed=fixed,
+        varying=varying,
+        withheld=withheld,
+    )
+
+
+def _sorter(dimension: str):  # noqa: ANN202 - a sort key function
+    if dimension == TIME_DIMENSION:
+        return lambda period: period
+    order = code_order(dimension)
+    return lambda code: (order.get(code, len(order)), code)
+
+
+def _header(dimension: str, lang: str) -> str:
+    return _("Period") if dimension == TIME_DIMENSION else concept_name(dimension, lang)
+
+
+def _label(dimension: str, code: str, lang: str) -> str:
+    return code if dimension == TIME_DIMENSION else code_name(dimension, code, lang)
+
+
+def series_label(key_codes: tuple[str, ...], varying: tuple[str, ...], lang: str) -> str:
+    """A series named by its varying dimensions' codes ("Guatemala, Women")."""
+    named = dict(zip(DIMENSIONS, key_codes, strict=True))
+    return ", ".join(code_name(d, named[d], lang) for d in varying) or _("Value")
+
+
+def series_chart(rows: pa.Table, lang: str, title: str, downloads: dict[str, str]) -> Chart | None:
+    """One line per series, at most CHART_MAX_LINES (those with the largest totals), with a note
+    saying how many are left out; None when nothing has a value."""
+    varying = varying_dimensions(rows)
+    data = {name: rows.column(name).to_pylist() for name in (*DIMENSIONS, TIME_DIMENSION,
+            "OBS_VALUE", "DECIMALS")}  # fmt: skip
+    series: dict[tuple[str, ...], list[tuple[str, float, int | None]]] = defaultdict(list)
+    for i in range(rows.num_rows):
+        value = data["OBS_VALUE"][i]
+        if value is not None:
+            key = tuple(data[d][i] for d in DIMENSIONS)
+            series[key].append((data[TIME_DIMENSION][i], value, data["DECIMALS"][i]))
+    if not series:
+        return None
+    chosen = sorted(series, key=lambda k: -sum(abs(v) for _p, v, _d in series[k]))
+    shown = sorted(chosen[:CHART_MAX_LINES])
+    decimals = max((d or 0 for k in shown for _p, _v, d in series[k]), default=0)
+    points = [
+        {"date": period_bounds(period)[0].isoformat(), "period": period,
+         "series": series_label(key, varying, lang), "value": value}
+        for key in shown
+        for period, value, _d in sorted(series[key])
+    ]  # fmt: skip
+    note = ""
+    if len(series) > CHART_MAX_LINES:
+        note = _(
+            "The chart draws the %(shown)d series with the largest totals of %(total)d; the table"
+            " and the downloads have them all."
+        ) % {"shown": CHART_MAX_LINES, "total": len(series)}
+    columns = (
+        Column("period", _("Period")),
+        Column("series", _("Series")),
+        Column("value", _("Value"), numeric=True, decimals=decimals),
+    )
+    return line_chart(
+        "explorer-chart",
+        title,
+        _("Line chart of %(n)d series over time.") % {"n": len(shown)},
+        points,
+        columns,
+        lang=lang,
+        x="date",
+        y="value",
+        colour="series",
+        downloads=downloads,
+        note=note,
+    )
