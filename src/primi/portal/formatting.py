@@ -10,8 +10,10 @@ import datetime as dt
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.dates import format_date, format_skeleton, format_time
+from babel.numbers import format_compact_decimal, format_decimal
+
+COMPACT_FROM = 10_000_000
 
 
 def number(value: float | None, lang: str, decimals: int | None = None) -> str:
@@ -24,9 +26,33 @@ def number(value: float | None, lang: str, decimals: int | None = None) -> str:
     return format_decimal(value, format=pattern, locale=lang)
 
 
+def compact(value: float, lang: str, unit: str | None = None) -> str:
+    """A headline figure: in full below ten million, else "24.9M" / "24,9 M"; US$ for USD."""
+    if abs(value) < COMPACT_FROM:
+        text = number(value, lang, 0)
+    else:
+        text = format_compact_decimal(value, locale=lang, fraction_digits=1)
+    if unit == "USD":
+        return f"US${text}" if lang == "en" else f"{text}\u00a0US$"
+    return text
+
+
 def date(value: dt.date | dt.datetime, lang: str, style: str = "medium") -> str:
     """A date in the language's own style ("5 mar 2026", "Mar 5, 2026")."""
     return format_date(value, format=style, locale=lang)
+
+
+def month(value: dt.date | dt.datetime, lang: str) -> str:
+    """A month and year as the language writes them ("abril de 2026", "April 2026")."""
+    return format_skeleton("yMMMM", value, locale=lang)
+
+
+def moment(value: dt.datetime, lang: str) -> str:
+    """An instant with its date and time in UTC, the zone every release is announced in."""
+    utc = value.astimezone(dt.UTC)
+    return (
+        f"{format_date(utc, 'medium', locale=lang)}, {format_time(utc, 'short', locale=lang)} UTC"
+    )
 
 
 @cache

@@ -118,14 +118,14 @@ def search_terms(text: str) -> list[str]:
 def codes_named(term: str, std: Standard | None = None) -> dict[str, tuple[str, ...]]:
     """Codes per dimension whose id or ES/EN/FR name contains `term` (case and accents aside)."""
     std = std or load_standard()
-    wanted = _folded(term)
+    wanted = folded(term)
     found: dict[str, tuple[str, ...]] = {}
     for dimension in DIMENSIONS:
         codes = tuple(
             code.id
             for code in std.codelist_for(dimension).codes
-            if wanted in _folded(code.id)
-            or any(wanted in _folded(name) for name in code.names.values())
+            if wanted in folded(code.id)
+            or any(wanted in folded(name) for name in code.names.values())
         )
         if codes:
             found[dimension] = codes
@@ -166,6 +166,7 @@ def _escape_like(text: str) -> str:
     return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
+    """`text` in lower case without accents: how searches match and how names sort."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
