@@ -8,13 +8,16 @@ it needs no other request; small islands, too small to see at the region's scale
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from primi.portal.charts import Cell, Chart, Column, spec
 from primi.portal.formatting import number
 from primi.portal.map_geometry import (
+    CONTEXT_BOX,
     REGION_BOX,
     Box,
     centroid,
@@ -25,7 +28,7 @@ from primi.portal.map_geometry import (
 from primi.standard.catalogue import AREA_CODELIST, load_standard
 
 NO_DATA_COLOUR = "#9e9e9e"
-CONTEXT_COLOUR = "#ececec"
+CONTEXT_COLOUR = "#dedede"
 BAR_COLOUR = "#0072B2"
 # Countries smaller than this (square degrees: Jamaica is ~1) get a dot on the map.
 SMALL_AREA = 1.5
@@ -39,8 +42,13 @@ def country_name(iso3: str, lang: str) -> str:
     return code.names.get(lang) or code.names.get("en") or iso3
 
 
-def d3_format(decimals: int | None) -> str:
-    """The d3 format of axis and legend labels; grouping and separators follow the page."""
+def d3_format(decimals: int | None, values: list[float] | None = None) -> str:
+    """The d3 format of axis and legend labels; grouping and separators follow the page.
+
+    Labels of large values drop the decimals ("4.000" rather than "4.000,0" squeezed together).
+    """
+    if decimals and values and max(abs(v) for v in values) >= 100:
+        decimals = 0
     return ",~f" if decimals is None else f",.{decimals}f"
 
 
@@ -109,7 +117,12 @@ def map_layers(rows: list[dict], value_title: str, decimals: int | None) -> list
         "type": "quantitative",
         "title": value_title,
         "scale": {"scheme": "viridis", "domain": domain, "reverse": True},
-        "legend": {"format": d3_format(decimals), "orient": "bottom", "gradientLength": 220},
+        "legend": {
+            "format": d3_format(decimals, values),
+            "orient": "bottom",
+            "gradientLength": 200,
+            "tickCount": 4,
+        },
     }
     no_data = {
         "datum": _("No data"),
@@ -235,7 +248,8 @@ def ranked_bars(
             "y": {"field": "country", "type": "nominal", "sort": None, "title": None,
                   "axis": {"labelLimit": 130}},
             "x": {"field": "value", "type": "quantitative", "title": value_title,
-                  "axis": {"format": d3_format(decimals), "labelOverlap": True, "tickCount": 4}},
+                  "axis": {"format": d3_format(decimals, [r["value"] for r in rows]),
+                           "labelOverlap": True, "tickCount": 4}},
             "tooltip": [{"field": "country", "title": _("Country")},
                         {"field": "value_text", "title": value_title}],
         },
@@ -252,4 +266,206 @@ def ranked_bars(
         table_rows=table,
         downloads=downloads or {},
         note=note,
+    )
+
+
+FLOW_COLOUR = "#D55E00"
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _midpoint_and_bearing(
+    a: tuple[float, float], b: tuple[float, float]
+) -> tuple[float, float, float]:
+    """Midpoint of the straight (Mercator) line from a to b, and its direction in degrees
+    clockwise from north, for the arrowhead drawn there."""
+    xa, ya = math.radians(a[0]), _mercator_y(a[1])
+    xb, yb = math.radians(b[0]), _mercator_y(b[1])
+    xm, ym = (xa + xb) / 2, (ya + yb) / 2
+    lat = math.degrees(2 * math.atan(math.exp(ym)) - math.pi / 2)
+    return math.degrees(xm), lat, math.degrees(math.atan2(xb - xa, yb - ya))
+
+
+def _flow_rows(
+    flows: list[tuple[str, str, float]], lang: str, decimals: int | None
+) -> list[dict[str, Any]]:
+    rows = []
+    for origin, destination, value in flows:
+        start, end = centroid(origin), centroid(destination)
+        row: dict[str, Any] = {
+            "origin": country_name(origin, lang),
+            "destination": country_name(destination, lang),
+            "value": value,
+            "value_text": number(value, lang, decimals),
+        }
+        if start and end:
+            mid_lon, mid_lat, angle = _midpoint_and_bearing(start, end)
+            row |= {"lon": start[0], "lat": start[1], "lon2": end[0], "lat2": end[1],
+                    "mid_lon": round(mid_lon, 3), "mid_lat": round(mid_lat, 3),
+                    "angle": round(angle, 1)}  # fmt: skip
+        rows.append(row)
+    return rows
+
+
+def _flow_table(rows: list[dict], value_title: str, decimals: int | None) -> tuple:
+    columns = (
+        Column("origin", _("From")),
+        Column("destination", _("To")),
+        Column("value", value_title, True, decimals),
+    )
+    table = tuple(
+        (Cell(r["origin"]), Cell(r["destination"]), Cell(r["value_text"], True)) for r in rows
+    )
+    return columns, table
+
+
+def on_map(code: str) -> bool:
+    """Whether the regional map shows the country (its centre lies in the boundaries' subset)."""
+    point = centroid(code)
+    west, south, east, north = CONTEXT_BOX
+    return point is not None and west <= point[0] <= east and south <= point[1] <= north
+
+
+def flow_box(flows: list[tuple[str, str, float]]) -> Box:
+    """The region, stretched to take in the flows' ends that lie near it (the United States)."""
+    west, south, east, north = REGION_BOX
+    for code in {c for origin, destination, _v in flows for c in (origin, destination)}:
+        point = centroid(code)
+        if point and on_map(code):
+            west, east = min(west, point[0] - 2), max(east, point[0] + 2)
+            south, north = min(south, point[1] - 2), max(north, point[1] + 2)
+    return west, south, east, north
+
+
+def flow_map(
+    chart_id: str,
+    title: str,
+    description: str,
+    flows: list[tuple[str, str, float]],
+    *,
+    lang: str,
+    value_title: str,
+    decimals: int | None = None,
+    downloads: dict[str, str] | None = None,
+    note: str = "",
+    most: int = 30,
+) -> Chart:
+    """Lines from origin to destination country over the regional map, as wide as the flow,
+    with an arrowhead halfway; `flows` are (origin ISO3, destination ISO3, value).
+
+    Only the `most` largest flows between countries on the map are drawn (more is a tangle);
+    the chart's table holds those, and the note says how many others there are.
+    """
+    shown = sorted((f for f in flows if on_map(f[0]) and on_map(f[1])), key=lambda f: -f[2])[:most]
+    left_out = len(flows) - len(shown)
+    if left_out:
+        more = ngettext(
+            "%(count)d other flow, with a country beyond the map or smaller, is left out.",
+            "%(count)d other flows, with a country beyond the map or smaller, are left out.",
+            left_out,
+        ) % {"count": left_out}
+        note = f"{note} {more}".strip()
+    flows = shown
+    rows = _flow_rows(flows, lang, decimals)
+    drawn = [r for r in rows if "lon" in r]
+    top = max((r["value"] for r in drawn), default=1) or 1
+    tooltip = [
+        {"field": "origin", "title": _("From")},
+        {"field": "destination", "title": _("To")},
+        {"field": "value_text", "title": value_title},
+    ]
+    width = {
+        "field": "value",
+        "type": "quantitative",
+        "title": value_title,
+        "scale": {"type": "sqrt", "domain": [0, top], "range": [0.5, 8]},
+        "legend": {"format": d3_format(0 if decimals is None else decimals), "orient": "bottom",
+                   "tickCount": 3, "symbolStrokeColor": FLOW_COLOUR},
+    }  # fmt: skip
+    points = {"longitude": {"field": "lon", "type": "quantitative"},
+              "latitude": {"field": "lat", "type": "quantitative"}}  # fmt: skip
+    layers = [
+        {"data": boundaries(), "mark": {"type": "geoshape", "fill": CONTEXT_COLOUR,
+                                         "stroke": "#ffffff", "strokeWidth": 0.5, "clip": True}},
+        {
+            "data": {"values": drawn},
+            "mark": {"type": "rule", "color": FLOW_COLOUR, "opacity": 0.6, "strokeCap": "round",
+                     "clip": True},
+            "encoding": {**points,
+                         "longitude2": {"field": "lon2"}, "latitude2": {"field": "lat2"},
+                         "strokeWidth": width, "tooltip": tooltip},
+        },
+        {
+            "data": {"values": drawn},
+            "mark": {"type": "point", "shape": "triangle-up", "filled": True,
+                     "color": "#6b2f00", "size": 60, "opacity": 0.9, "clip": True},
+            "encoding": {"longitude": {"field": "mid_lon", "type": "quantitative"},
+                         "latitude": {"field": "mid_lat", "type": "quantitative"},
+                         "angle": {"field": "angle", "type": "quantitative", "scale": None},
+                         "tooltip": tooltip},
+        },
+    ]  # fmt: skip
+    body = {
+        "height": 420,
+        "projection": {"type": "mercator", "fit": fit_box(flow_box(flows))},
+        "layer": layers,
+    }
+    chart_spec = spec(body, [], description)
+    del chart_spec["data"]
+    chart_spec["datasets"] = boundary_datasets()
+    columns, table = _flow_table(rows, value_title, decimals)
+    return Chart(chart_id, title, description, chart_spec, columns, table, downloads or {}, note)
+
+
+def flow_matrix(
+    chart_id: str,
+    title: str,
+    description: str,
+    flows: list[tuple[str, str, float]],
+    *,
+    lang: str,
+    value_title: str,
+    decimals: int | None = None,
+    downloads: dict[str, str] | None = None,
+    note: str = "",
+) -> Chart:
+    """An origin-destination matrix: one row per origin, one column per destination, each
+    cell coloured by the flow (Vega-Lite has no Sankey diagram; a matrix reads at any size)."""
+    rows = _flow_rows(flows, lang, decimals)
+    plain = [{k: r[k] for k in ("origin", "destination", "value", "value_text")} for r in rows]
+    origins = sorted({r["origin"] for r in rows})
+    destinations = sorted({r["destination"] for r in rows})
+    tooltip = [
+        {"field": "origin", "title": _("From")},
+        {"field": "destination", "title": _("To")},
+        {"field": "value_text", "title": value_title},
+    ]
+    body = {
+        "height": {"step": 22},
+        "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 1},
+        "encoding": {
+            "y": {"field": "origin", "type": "nominal", "sort": origins, "title": _("From"),
+                  "axis": {"labelLimit": 120}},
+            "x": {"field": "destination", "type": "nominal", "sort": destinations,
+                  "title": _("To"), "axis": {"labelAngle": -90, "labelLimit": 100,
+                                              "orient": "top"}},
+            "color": {"field": "value", "type": "quantitative", "title": value_title,
+                      "scale": {"type": "sqrt", "scheme": "viridis", "reverse": True},
+                      "legend": {"format": d3_format(0 if decimals is None else decimals),
+                                 "orient": "bottom", "tickCount": 3, "gradientLength": 150}},
+            "tooltip": tooltip,
+        },
+    }  # fmt: skip
+    columns, table = _flow_table(rows, value_title, decimals)
+    return Chart(
+        chart_id,
+        title,
+        description,
+        spec(body, plain, description),
+        columns,
+        table,
+        downloads or {},
+        note,
     )
