@@ -114,7 +114,8 @@ def parse_request(params: Mapping[str, str], dimension_lists: Mapping[str, list[
         pattern = KeyPattern(tuple(() if "" in codes else codes for codes in positions))
     else:
         try:
-            pattern = parse_key(params.get("key") or None)
+            # A '+' typed into an address arrives as a space.
+            pattern = parse_key((params.get("key") or "").strip().replace(" ", "+") or None)
         except KeyPatternError:
             raise QueryError(
                 "key",
