@@ -311,8 +311,8 @@ def _flow_rows(
 
 def _flow_table(rows: list[dict], value_title: str, decimals: int | None) -> tuple:
     columns = (
-        Column("origin", _("From")),
-        Column("destination", _("To")),
+        Column("origin", _("Origin")),
+        Column("destination", _("Destination")),
         Column("value", value_title, True, decimals),
     )
     table = tuple(
@@ -372,8 +372,8 @@ def flow_map(
     drawn = [r for r in rows if "lon" in r]
     top = max((r["value"] for r in drawn), default=1) or 1
     tooltip = [
-        {"field": "origin", "title": _("From")},
-        {"field": "destination", "title": _("To")},
+        {"field": "origin", "title": _("Origin")},
+        {"field": "destination", "title": _("Destination")},
         {"field": "value_text", "title": value_title},
     ]
     width = {
@@ -438,18 +438,18 @@ def flow_matrix(
     origins = sorted({r["origin"] for r in rows})
     destinations = sorted({r["destination"] for r in rows})
     tooltip = [
-        {"field": "origin", "title": _("From")},
-        {"field": "destination", "title": _("To")},
+        {"field": "origin", "title": _("Origin")},
+        {"field": "destination", "title": _("Destination")},
         {"field": "value_text", "title": value_title},
     ]
     body = {
         "height": {"step": 22},
         "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 1},
         "encoding": {
-            "y": {"field": "origin", "type": "nominal", "sort": origins, "title": _("From"),
+            "y": {"field": "origin", "type": "nominal", "sort": origins, "title": _("Origin"),
                   "axis": {"labelLimit": 120}},
             "x": {"field": "destination", "type": "nominal", "sort": destinations,
-                  "title": _("To"), "axis": {"labelAngle": -90, "labelLimit": 100,
+                  "title": _("Destination"), "axis": {"labelAngle": -90, "labelLimit": 100,
                                               "orient": "top"}},
             "color": {"field": "value", "type": "quantitative", "title": value_title,
                       "scale": {"type": "sqrt", "scheme": "viridis", "reverse": True},
