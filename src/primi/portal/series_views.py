@@ -1,7 +1,25 @@
-"""Scaffold: replaced by the page's real views."""
+"""The series page: a thin view over `series_history` and `series_sections`."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from primi.portal.not_found import not_found_page
+from primi.portal.series_history import series_history, valid_key
+from primi.portal.series_sections import series_page as build_page
 
 
-def series_page(request: HttpRequest, **kwargs: str) -> HttpResponse:
-    raise Http404
+def series_page(request: HttpRequest, key: str) -> HttpResponse:
+    """One published series with its revision history; a lower-case key goes to upper case."""
+    if key != key.upper():
+        return redirect("portal:series", key=key.upper(), permanent=True)
+    history = series_history(key) if valid_key(key) else None
+    if history is None:
+        message = _(
+            "No published series has the key “%(key)s”. A key has one code per dimension, "
+            "in this order: %(order)s."
+        ) % {"key": key, "order": "FREQ.REF_AREA.INDICATOR.COUNTERPART_AREA.SEX.AGE.POP_GROUP"}
+        return not_found_page(request, "portal/series.html", message)
+    page = build_page(history, get_language() or "es")
+    return render(request, "portal/series.html", {"page": page, "has_charts": True})
