@@ -9,15 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from primi.api.indicators import region_codes
 from primi.api.languages import in_language
+from primi.portal.charts import Chart
+from primi.portal.comparison_charts import choropleth
+from primi.portal.data_links import data_links
 from primi.portal.formatting import compact
 from primi.standard.catalogue import load_standard
 from primi.store.comparisons import compare_countries
 from primi.store.period_figures import SUMMABLE_UNITS
 
 HEADLINE_INDICATORS = ("ENTRY", "RET_NAT", "IRR_TRANSIT", "ASY_APP", "REM_IN")
+# A rate, so that countries of every size compare on the map.
+MAP_INDICATOR = "RET_NAT_P1E5"
 
 
 @dataclass(frozen=True)
@@ -56,3 +62,26 @@ def regional_figures(lang: str) -> list[RegionalFigure]:
             )
         )
     return out
+
+
+def regional_map(lang: str) -> Chart | None:
+    """The home page's map: MAP_INDICATOR's latest year in each country; None before any data."""
+    indicator = load_standard().indicator(MAP_INDICATOR)
+    _groups, countries = region_codes(None)
+    found = compare_countries(indicator, countries)
+    if not found.figures:
+        return None
+    figures = {c: (found.figures[c].value if c in found.figures else None) for c in countries}
+    name = in_language(indicator.names, lang)
+    key = f"A..{MAP_INDICATOR}...."
+    return choropleth(
+        "home-map",
+        f"{name}, {found.period}",
+        _("Map of %(indicator)s in %(period)s by country; countries without data are grey.")
+        % {"indicator": name, "period": found.period},
+        figures,
+        lang=lang,
+        value_title=name,
+        decimals=1,
+        downloads=data_links(indicator.dataflow, key, found.period, found.period),
+    )

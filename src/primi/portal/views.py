@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from primi.portal.formatting import date, number
-from primi.portal.home_figures import regional_figures
+from primi.portal.home_figures import regional_figures, regional_map
 from primi.portal.release_labels import shown
 from primi.portal.releases import releases, value_changes
 from primi.store.summary import published_totals
@@ -91,9 +91,12 @@ def home(request: HttpRequest) -> HttpResponse:
             changes.append({"item": item, "new": number(counts.new, lang),
                             "revised": number(counts.revised, lang),
                             "unchanged": number(counts.unchanged, lang)})  # fmt: skip
+    the_map = regional_map(lang)
     context = {
         "key_figures": _key_figures(lang),
         "regional_figures": regional_figures(lang),
+        "regional_map": the_map,
+        "has_charts": the_map is not None,
         "latest_releases": shown(releases(limit=LATEST_RELEASES), lang),
         "since": since,
         "since_text": date(since, lang) if since else "",
