@@ -67,7 +67,7 @@ def base_config() -> dict[str, Any]:
                   "heatmap": {"scheme": SEQUENTIAL_SCHEME}, "ramp": {"scheme": SEQUENTIAL_SCHEME}},
         "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
         "axis": {"labelFontSize": 12, "titleFontSize": 12},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12},
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleLimit": 320, "labelLimit": 240},
         "view": {"stroke": None},
         # Marks stay out of the accessibility tree: the chart's SVG is named by the spec's
         # description, and the table behind it gives every value to screen readers.
