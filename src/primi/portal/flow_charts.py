@@ -68,6 +68,6 @@ def flow_charts(found: Flows, lang: str) -> FlowCharts:
         value_title=value_title,
         decimals=0,
         downloads=links,
-        note=direction,
+        note=_("Each row is a country of origin and each column a country of destination."),
     )  # fmt: skip
     return FlowCharts(map_chart, matrix, direction, unknown)

@@ -17,6 +17,8 @@ from primi.portal.indicator_pages import (
 from primi.standard.catalogue import load_standard
 from primi.standard.population import WPP_REVISION
 
+SERIES_SHAPES = ("circle", "square", "triangle-up", "diamond", "cross")
+
 
 @dataclass(frozen=True)
 class IndicatorCharts:
@@ -108,8 +110,20 @@ def indicator_charts(figs: IndicatorFigures, lang: str) -> IndicatorCharts:
         downloads=data_links(dataflow, key) if key else {},
         note=note,
     )
+    # More countries than colours: a shape per country too (5 shapes against 8 colours repeat
+    # together only after 40), and a click on the legend brings one country forward.
     encoding = series.spec["encoding"]
     encoding["color"]["legend"] = {"orient": "bottom", "columns": 3, "labelLimit": 120}
+    encoding["shape"] = {
+        "field": "country",
+        "type": "nominal",
+        "title": None,
+        "scale": {"range": list(SERIES_SHAPES)},
+        "legend": {"orient": "bottom", "columns": 3, "labelLimit": 120},
+    }
+    encoding["opacity"] = {"condition": {"param": "focus", "value": 1}, "value": 0.2}
+    series.spec["params"] = [{"name": "focus", "select": {"type": "point", "fields": ["country"]},
+                              "bind": "legend"}]  # fmt: skip
     encoding["x"]["axis"] = {"labelAngle": 0, "labelOverlap": True}
     encoding["y"]["axis"] = {"format": d3_format(decimals, [r["value"] for r in rows])}
     return IndicatorCharts(map_chart, bars, series)
