@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from primi.portal.indicator_pages import region_countries, scaled
+from primi.portal.indicator_pages import region_countries, scaled, year_figure
 from primi.standard.catalogue import AREA_CODELIST, Indicator, Standard, load_standard
 from primi.store.period_figures import HeadlineCells
 from primi.store.queries import Revision, current_values
@@ -91,13 +91,13 @@ def indicator_flows(indicator: Indicator, period: str | None = None) -> Flows:
     years: set[str] = set()
     for (_reporter, counterpart), cells in pairs.items():
         if _is_country(counterpart, std):
-            years.update(y for y in cells.years() if cells.figure(y) is not None)
+            years.update(y for y in cells.years() if year_figure(cells, y) is not None)
     ordered = tuple(sorted(years, reverse=True))
     chosen = period if period in ordered else (ordered[0] if ordered else None)
     flows: list[Flow] = []
     unknown: dict[str, float] = {}
     for (reporter, counterpart), cells in sorted(pairs.items()):
-        figure = cells.figure(chosen) if chosen else None
+        figure = year_figure(cells, chosen) if chosen else None
         if figure is None:
             continue
         if counterpart == UNKNOWN:
