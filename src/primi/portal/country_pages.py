@@ -281,7 +281,7 @@ def _charts(code: str, cells: dict, lang: str, std: Standard) -> list[Chart]:
             "columns": 1,
             "labelLimit": 400,
         }
-        chart.spec["encoding"]["x"]["axis"] = {"format": "%Y", "tickCount": "year"}
+        chart.spec["encoding"]["x"]["axis"] = {"format": "%Y", "labelOverlap": "greedy"}
         charts.append(chart)
     return charts
 
