@@ -141,3 +141,28 @@ def test_a_series_with_only_a_draft_is_not_found(client: Client) -> None:
 def test_lower_case_key_redirects(client: Client) -> None:
     response = client.get("/en/series/m.gtm.entry._t._t._t._t/")
     assert response.status_code == 301 and response["Location"] == f"/en/series/{KEY}/"
+
+
+def test_findings_kept_with_the_upload_are_shown_for_their_series_only(
+    client: Client, vintages: dict[str, int]
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from primi.workflow.models import Institution, Upload
+
+    user = get_user_model().objects.create_user("focal")
+    institution = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
+    finding = {"rule": "L3_OUTLIER", "level": 3, "severity": "warning", "file": "second.csv",
+               "sheet": None, "row": 2, "column": None, "count": 2,
+               "message": {"es": "valor 31 atípico", "en": "value 31 is an outlier"}}  # fmt: skip
+    other = {**finding, "rule": "L3_LEVEL_SHIFT", "series_key": "M.GTM.ENTRY.MEX._T._T._T"}
+    Upload.objects.create(
+        user=user, institution=institution, file="x.csv", original_name="second.csv",
+        submission_id=vintages["second"],
+        report={"findings": [{**finding, "series_key": KEY}, other]},
+    )  # fmt: skip
+    _, page = _page(client, "en")
+    findings = page[page.index('id="findings-title"') : page.index('id="history-title"')]
+    assert "L3_OUTLIER" in findings and "L3_REVISION" in findings
+    assert "L3_LEVEL_SHIFT" not in findings, "a finding on another series"
+    assert "value 31" not in page, "messages may quote a withheld value"

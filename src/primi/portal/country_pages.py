@@ -179,6 +179,8 @@ def _figure_row(item: ProfileFigure, lang: str, std: Standard) -> FigureRow:
     places = _decimals(indicator)
     change, percent = item.change, item.change_percent
     signed = "" if change is None else ("+" if change > 0 else "") + number(change, lang, places)
+    if signed and indicator.unit == "PT":
+        signed = _("%(change)s pp") % {"change": signed}  # percentage points
     shown_percent = ""
     if percent is not None and indicator.unit not in ("PT", "P1E5"):
         shown_percent = ("+" if percent > 0 else "") + number(percent, lang, 1) + " %"
