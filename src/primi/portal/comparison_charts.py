@@ -121,7 +121,9 @@ def map_layers(rows: list[dict], value_title: str, decimals: int | None) -> list
             "format": d3_format(decimals, values),
             "orient": "bottom",
             "gradientLength": 200,
-            "tickCount": 4,
+            "tickCount": 3,
+            "labelOverlap": "greedy",
+            "labelSeparation": 6,
         },
     }
     no_data = {
@@ -454,7 +456,8 @@ def flow_matrix(
             "color": {"field": "value", "type": "quantitative", "title": value_title,
                       "scale": {"type": "sqrt", "scheme": "viridis", "reverse": True},
                       "legend": {"format": d3_format(0 if decimals is None else decimals),
-                                 "orient": "bottom", "tickCount": 3, "gradientLength": 150}},
+                                 "orient": "bottom", "tickCount": 3, "gradientLength": 150,
+                                 "labelOverlap": "greedy", "labelSeparation": 6}},
             "tooltip": tooltip,
         },
     }  # fmt: skip
