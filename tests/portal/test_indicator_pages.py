@@ -200,3 +200,19 @@ def test_list_links_only_indicators_with_published_data(client: Client, publishe
             assert none in items[code] and "see-figures" not in items[code]
     assert "Migration flows and permits" in client.get("/en/indicators/").content.decode()
     assert "Flujos migratorios y permisos" in html
+
+
+def test_indicator_without_headline_points_to_the_explorer(client: Client) -> None:
+    frame = _frame("REM_COST", [("GTM", "2024", 6.1)])
+    frame = frame.set_column(3, "COUNTERPART_AREA", pa.array(["USA"]))
+    load_frame(frame, provider="GTM_BANGUAT", dataflow="DF_REMITTANCES", file_name="c.csv",
+               publish=True, published_at=PAST)  # fmt: skip
+    html = client.get("/en/indicators/").content.decode()
+    item = html.split("<code>REM_COST</code>")[1].split("</li>")[0]
+    assert "Published by counterpart country only" in item and "see-figures" not in item
+    assert "/en/explorer/?dataflow=DF_REMITTANCES&amp;key=..REM_COST...." in item
+    page = client.get("/es/indicators/REM_COST/")
+    assert page.status_code == 200 and page.context["charts"] is None
+    assert "Todavía no se han publicado cifras de este indicador para países enteros" in (
+        page.content.decode()
+    )

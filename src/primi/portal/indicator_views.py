@@ -6,21 +6,31 @@ import re
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from primi.portal.comparison_charts import country_name
+from primi.portal.data_links import query_string
 from primi.portal.indicator_charts import indicator_charts, value_title
 from primi.portal.indicator_pages import (
+    BREAKDOWNS_ONLY,
+    HAS_HEADLINE,
     counting_basis_groups,
     indicator_figures,
     indicator_groups,
     per_capita_allowed,
 )
-from primi.standard.catalogue import load_standard
+from primi.standard.catalogue import Indicator, load_standard
 
 PER_CAPITA = "100k"
 YEAR = re.compile(r"^\d{4}$")
+
+
+def explorer_link(indicator: Indicator) -> str:
+    """The data explorer on every published series of the indicator."""
+    key = f"..{indicator.id}...."
+    return reverse("portal:explorer") + "?" + query_string(indicator.dataflow, key)
 
 
 def _lang() -> str:
@@ -41,9 +51,11 @@ def indicator_list(request: HttpRequest, error: str = "", status: int = 200) -> 
                         "id": i.id,
                         "name": i.names.get(lang) or i.names["en"],
                         "definition": i.glossary.get(lang) or i.glossary.get("en", ""),
-                        "has_data": has_data,
+                        "has_data": data == HAS_HEADLINE,
+                        "breakdowns_only": data == BREAKDOWNS_ONLY,
+                        "explorer": explorer_link(i),
                     }
-                    for i, has_data in g.indicators
+                    for i, data in g.indicators
                 ],
             }
             for g in groups
@@ -100,6 +112,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         "per": per,
         "mixed_bases": mixed,
         "charts": indicator_charts(figs, lang) if figs.period else None,
+        "explorer": explorer_link(indicator),
         "errors": errors,
         "has_charts": figs.period is not None,
     }
