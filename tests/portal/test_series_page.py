@@ -43,7 +43,7 @@ def vintages() -> dict[str, int]:
     """Two published vintages (the second revises 2024-02, withholds 2024-03, adds 2024-04),
     a draft and an embargoed release."""
     first = _load([("2024-01", 1234), ("2024-02", 20), ("2024-03", 30)], "first.csv", FIRST)
-    explained = {"explanations": {"L3_REVISION": "Late border records."}}
+    explained = {"explanations": {"L3_REVISION": "Late border records."}, "sheets": ["Datos"]}
     second = _load([("2024-02", 25), ("2024-03", 31, "C"), ("2024-04", 40)], "second.csv",
                    SECOND, notes=explained)  # fmt: skip
     _load([("2024-04", 999)], "draft.csv", publish=False)
@@ -86,7 +86,7 @@ def test_every_published_vintage_is_drawn_and_no_draft_or_embargo(
     assert _revision_cells(page, "2024-02") == ["20", "25"], "oldest publication first"
     withheld = _revision_cells(page, "2024-03")
     assert len(withheld) == 2 and all("withheld" in cell for cell in withheld)
-    assert "second.csv, row 3" in page and "first.csv, row 1" in page
+    assert "second.csv, sheet Datos, row 3" in page and "first.csv, row 1" in page
     assert "2 publications (vintages) of this series." in page
     assert "1 period is withheld for disclosure control." in page
 
@@ -166,3 +166,19 @@ def test_findings_kept_with_the_upload_are_shown_for_their_series_only(
     assert "L3_OUTLIER" in findings and "L3_REVISION" in findings
     assert "L3_LEVEL_SHIFT" not in findings, "a finding on another series"
     assert "value 31" not in page, "messages may quote a withheld value"
+
+
+def test_provenance_is_the_apis(client: Client, vintages: dict[str, int]) -> None:
+    """Each revision's value, file, sheet and row read as the JSON API gives them."""
+    _, page = _page(client, "en")
+    answer = client.get(f"/api/observations/{KEY}/2024-02/revisions?lang=en").json()
+    cells = _revision_cells(page, "2024-02")
+    assert len(cells) == len(answer["revisions"]) == 2
+    for revision in answer["revisions"]:
+        where = revision["provenance"]
+        sheet = f"sheet {where['source_sheet']}, " if where["source_sheet"] else ""
+        place = (
+            f"#{where['submission_id']} · {where['file_name']}, {sheet}row {where['source_row']}"
+        )
+        assert place in page
+    assert [float(c) for c in cells] == [r["value"] for r in answer["revisions"]]
