@@ -23,6 +23,24 @@ def _charts_drawn(page: Page, count: int) -> None:
         assert figure.locator(".chart-view svg").count() >= 1
 
 
+# Where a country's shape is drawn on a chart, from the Vega view's scene graph.
+SHAPE_CENTRE = """([chart, name]) => {
+  const view = window.primiCharts[chart];
+  let found = null;
+  const walk = (node) => {
+    if (found || !node) return;
+    if (node.items) node.items.forEach(walk);
+    if (node.datum && node.datum.country === name && node.mark && node.mark.marktype === "shape")
+      found = node;
+  };
+  walk(view.scenegraph().root);
+  const box = view.container().querySelector("svg").getBoundingClientRect();
+  const [x, y] = view.origin();
+  const b = found.bounds;
+  return {x: box.left + x + (b.x1 + b.x2) / 2, y: box.top + y + (b.y1 + b.y2) / 2};
+}"""
+
+
 def _no_sideways_scroll(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -57,6 +75,18 @@ def test_indicator_pages(
     assert paths > 40
     assert axe_violations(page) == []
     page.screenshot(path=results_dir / f"indicator-{language}.png", full_page=True)
+
+    # Hovering over Mexico tells its name and figure, written as the table behind the map has it.
+    mexico = "México" if language == "es" else "Mexico"
+    rows = page.locator("#indicator-map tbody tr").all_text_contents()
+    figure = next(r for r in rows if r.startswith(mexico)).removeprefix(mexico)
+    assert figure[0].isdigit()
+    page.locator("#indicator-map").scroll_into_view_if_needed()
+    point = page.evaluate(SHAPE_CENTRE, ["indicator-map", mexico])
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible")
+    assert mexico in tooltip.inner_text() and figure in tooltip.inner_text()
 
     counts = page.locator("#indicator-bars tbody td.num").all_text_contents()
     page.get_by_role("radio", name=per_label).click()  # the form applies the choice at once
