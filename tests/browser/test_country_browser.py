@@ -79,6 +79,7 @@ def test_country_profile(
     _on_phone(page, url, results_dir, f"country-{lang}")
     page.goto(f"{live_server.url}/{lang}/countries/")
     assert page.locator(".country-card").count() >= 15
+    assert axe_violations(page) == []
     page.screenshot(path=results_dir / f"country-list-{lang}.png", full_page=True)
     watch.check()
 
