@@ -30,6 +30,8 @@ from primi.standard.catalogue import AREA_CODELIST, load_standard
 NO_DATA_COLOUR = "#9e9e9e"
 CONTEXT_COLOUR = "#dedede"
 BAR_COLOUR = "#0072B2"
+BAR_STEP = 24  # pixels per country in ranked bars
+CELL_STEP = 22  # pixels per origin in the flow matrix
 # Countries smaller than this (square degrees: Jamaica is ~1) get a dot on the map.
 SMALL_AREA = 1.5
 
@@ -244,7 +246,7 @@ def ranked_bars(
         without = _("No data: %(countries)s.") % {"countries": ", ".join(missing)}
         note = f"{note} {without}".strip()
     body = {
-        "height": {"step": 24},
+        "height": BAR_STEP * max(len(rows), 1),  # a number, not a step: the width still fits
         "mark": {"type": "bar", "color": BAR_COLOUR, "tooltip": True},
         "encoding": {
             "y": {"field": "country", "type": "nominal", "sort": None, "title": None,
@@ -445,7 +447,7 @@ def flow_matrix(
         {"field": "value_text", "title": value_title},
     ]
     body = {
-        "height": {"step": 22},
+        "height": CELL_STEP * max(len(origins), 1),
         "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 1},
         "encoding": {
             "y": {"field": "origin", "type": "nominal", "sort": origins, "title": _("Origin"),
