@@ -81,3 +81,14 @@ def test_methodology_text_is_in_the_page_language(client: Client) -> None:
     assert "Nada se sobrescribe." in _page(client, "/es/methodology/")
     en = _page(client, "/en/methodology/")
     assert "Nothing is overwritten." in en and "Nada se sobrescribe" not in en
+
+
+def test_spanish_order_puts_enie_after_n_and_ignores_accents_and_case() -> None:
+    from primi.portal.alphabetical import initial, sort_key
+
+    words = ["ñandú", "Oaxaca", "Nuevo León", "Ángel", "árbol", "Haití", "Honduras", "Guyana"]
+    assert sorted(words, key=lambda w: sort_key(w, "es")) == [
+        "Ángel", "árbol", "Guyana", "Haití", "Honduras", "Nuevo León", "ñandú", "Oaxaca",
+    ]  # fmt: skip
+    assert sorted(["ñu", "nz"], key=lambda w: sort_key(w, "en")) == ["ñu", "nz"]
+    assert initial("Ñandú", "es") == "Ñ" and initial("Ángel", "es") == "A"
