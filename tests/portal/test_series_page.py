@@ -89,6 +89,8 @@ def test_every_published_vintage_is_drawn_and_no_draft_or_embargo(
     assert "second.csv, sheet Datos, row 3" in page and "first.csv, row 1" in page
     assert "2 publications (vintages) of this series." in page
     assert "1 period is withheld for disclosure control." in page
+    assert f'href="/rest/data/DF_FLOWS/{KEY}?format=csvfilewithlabels"' in page
+    assert f'href="/en/explorer/?dataflow=DF_FLOWS&key={KEY}"' in page
 
 
 def test_series_page_in_spanish_with_definition_and_explained_warning(

@@ -1,10 +1,14 @@
 """The series page: a thin view over `series_history` and `series_sections`."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from primi.portal.data_links import query_string, sdmx_url
 from primi.portal.not_found import not_found_page
 from primi.portal.series_history import series_history, valid_key
 from primi.portal.series_sections import series_page as build_page
@@ -22,4 +26,9 @@ def series_page(request: HttpRequest, key: str) -> HttpResponse:
         ) % {"key": key, "order": "FREQ.REF_AREA.INDICATOR.COUNTERPART_AREA.SEX.AGE.POP_GROUP"}
         return not_found_page(request, "portal/series.html", message)
     page = build_page(history, get_language() or "es")
-    return render(request, "portal/series.html", {"page": page, "has_charts": True})
+    links = {
+        "explorer": reverse("portal:explorer") + "?" + query_string(history.dataflow, key),
+        "sdmx": sdmx_url(history.dataflow, key),
+        "api": "/api/observations?" + urlencode({"key": key, "limit": 2000}),
+    }
+    return render(request, "portal/series.html", {"page": page, "links": links, "has_charts": True})
