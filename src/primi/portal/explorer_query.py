@@ -28,7 +28,6 @@ from primi.store.queries import (
     PUBLIC_SCHEMA,
     Selection,
     count_public_observations,
-    count_public_revisions,
     public_observation_batches,
 )
 
@@ -175,15 +174,18 @@ def _instant(params: Mapping[str, str]) -> dt.datetime | None:
 def published_rows(request: DataRequest, limit: int | None = None) -> pa.Table:
     """The query's published observations (`queries.PUBLIC_SCHEMA`), TooLarge above `limit`.
 
-    The cheap count (revisions, unranked) decides unless it is above the limit, as the SDMX
-    service does: revisions of one cell only make it larger than the exact count.
+    Rows are read until there are more than `limit`, rather than counted first: counting costs
+    about as much as reading (both rank every revision), and a query within the limit, the
+    common case, is then read once. Only a refused query is counted, for its message.
     """
     limit = max_observations() if limit is None else limit
     selection = request.selection()
-    count = count_public_revisions(selection)
-    if count > limit:
-        count = count_public_observations(selection)
-        if count > limit:
-            raise TooLarge(count, limit)
-    batches = list(public_observation_batches(selection, size=50_000))
+    batches, read = [], 0
+    rows = public_observation_batches(selection, size=min(limit + 1, 50_000))
+    for batch in rows:
+        batches.append(batch)
+        read += batch.num_rows
+        if read > limit:
+            rows.close()
+            raise TooLarge(count_public_observations(selection), limit)
     return pa.Table.from_batches(batches, schema=PUBLIC_SCHEMA)

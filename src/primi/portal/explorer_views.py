@@ -27,7 +27,7 @@ from primi.portal.explorer_query import (
     published_rows,
 )
 from primi.portal.formatting import date
-from primi.portal.pivot import code_order, fast_number, pivot, series_chart
+from primi.portal.pivot import body_html, code_order, fast_number, pivot, series_chart
 from primi.portal.published_codes import published_codes
 from primi.standard.catalogue import load_standard
 from primi.standard.frame import DIMENSIONS, TIME_DIMENSION
@@ -86,6 +86,7 @@ def _view(request: HttpRequest, query: DataRequest, layout: dict[str, str], lang
             "observations": rows.num_rows,
             "observations_text": fast_number(rows.num_rows, lang),
             "table": table,
+            "table_body": body_html(table),
             "chart": series_chart(rows, lang, context["title"], context["downloads"]),
             "has_charts": rows.num_rows > 0,
             "citation": citation,
