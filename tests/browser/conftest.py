@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_checks import Watch, watch_page
+from browser.browser_checks import Watch, watch_page
 from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")

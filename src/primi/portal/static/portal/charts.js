@@ -41,6 +41,11 @@
     });
   }
 
+  // A printed page carries the figures: the tables behind the charts open for printing.
+  window.addEventListener("beforeprint", () => {
+    document.querySelectorAll("details.chart-data").forEach((d) => { d.open = true; });
+  });
+
   // Pages redraw a chart after changing its spec (a per-100,000 toggle, an explorer query).
   window.primiDrawChart = draw;
   window.primiChartsReady = Promise.all(
