@@ -118,3 +118,12 @@ def test_pages_load_nothing_from_other_hosts(client: Client) -> None:
     )
     assert loads, "the page loads its stylesheet"
     assert [url for url in loads if not url.startswith("/")] == []
+
+
+def test_unknown_address_gets_the_sites_404_in_the_readers_language(client: Client) -> None:
+    es = client.get("/es/no-such-page/")
+    assert es.status_code == 404
+    text = es.content.decode()
+    assert "Página no encontrada" in text and 'class="site-header"' in text
+    en = client.get("/en/no-such-page/").content.decode()
+    assert "Page not found" in en and 'href="/en/search/"' in en
