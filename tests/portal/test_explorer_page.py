@@ -179,5 +179,6 @@ def test_unknown_dataflow_or_code_is_a_clear_400(client, returns, query, paramet
 def test_too_large_queries_offer_the_downloads(client, returns, settings, monkeypatch):
     monkeypatch.setattr("primi.portal.explorer_views.EXPLORER_MAX_OBSERVATIONS", 4)
     doc = _page(client, _url("en"))
-    assert "This query selects 6 observations; the explorer shows at most 4." in doc.text_content()
+    text = " ".join(doc.text_content().split())
+    assert "This query selects more than 4 observations, the most the explorer shows." in text
     assert doc.xpath("//dd[@class='explorer-downloads']/a/@data-format") == ["CSV", "XLSX", "SDMX"]

@@ -28,6 +28,7 @@ from primi.store.queries import (
     PUBLIC_SCHEMA,
     Selection,
     count_public_observations,
+    count_public_revisions,
     public_observation_batches,
 )
 
@@ -45,10 +46,11 @@ class QueryError(ValueError):
 
 
 class TooLarge(Exception):
-    """The query selects more observations than the portal serves at once."""
+    """The query selects more observations than the portal serves at once (`count` of them,
+    when counted; None when only known to be more than `limit`)."""
 
-    def __init__(self, count: int, limit: int) -> None:
-        super().__init__(f"{count} observations, at most {limit}")
+    def __init__(self, limit: int, count: int | None = None) -> None:
+        super().__init__(f"{count or 'more than ' + str(limit)} observations, at most {limit}")
         self.count = count
         self.limit = limit
 
@@ -171,15 +173,26 @@ def _instant(params: Mapping[str, str]) -> dt.datetime | None:
     return value
 
 
-def published_rows(request: DataRequest, limit: int | None = None) -> pa.Table:
+def published_rows(request: DataRequest, limit: int | None = None, counted: bool = True
+                   ) -> pa.Table:  # fmt: skip
     """The query's published observations (`queries.PUBLIC_SCHEMA`), TooLarge above `limit`.
 
-    Rows are read until there are more than `limit`, rather than counted first: counting costs
-    about as much as reading (both rank every revision), and a query within the limit, the
-    common case, is then read once. Only a refused query is counted, for its message.
+    `counted`: the selection is counted before any row is read, as the SDMX service does (the
+    cheap count of revisions decides unless it is above the limit), so a refused download reads
+    no rows and says how many it would hold. Otherwise rows are read until there are more than
+    `limit`: for a small limit (the explorer's) that costs less than a count, which ranks every
+    revision of the selection as reading does.
     """
     limit = max_observations() if limit is None else limit
     selection = request.selection()
+    if counted:
+        count = count_public_revisions(selection)
+        if count > limit:
+            count = count_public_observations(selection)
+            if count > limit:
+                raise TooLarge(limit, count)
+        batches = list(public_observation_batches(selection, size=50_000))
+        return pa.Table.from_batches(batches, schema=PUBLIC_SCHEMA)
     batches, read = [], 0
     rows = public_observation_batches(selection, size=min(limit + 1, 50_000))
     for batch in rows:
@@ -187,5 +200,5 @@ def published_rows(request: DataRequest, limit: int | None = None) -> pa.Table:
         read += batch.num_rows
         if read > limit:
             rows.close()
-            raise TooLarge(count_public_observations(selection), limit)
+            raise TooLarge(limit)
     return pa.Table.from_batches(batches, schema=PUBLIC_SCHEMA)

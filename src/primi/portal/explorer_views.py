@@ -69,13 +69,12 @@ def _view(request: HttpRequest, query: DataRequest, layout: dict[str, str], lang
         "title": title(query, lang),
     }
     try:
-        rows = published_rows(query, limit=EXPLORER_MAX_OBSERVATIONS)
-    except TooLarge as error:
+        rows = published_rows(query, limit=EXPLORER_MAX_OBSERVATIONS, counted=False)
+    except TooLarge:
         context["too_large"] = _(
-            "This query selects %(count)s observations; the explorer shows at most %(limit)s."
-            " Choose fewer codes or a shorter period, or download the data."
-        ) % {"count": fast_number(error.count, lang),
-             "limit": fast_number(EXPLORER_MAX_OBSERVATIONS, lang)}  # fmt: skip
+            "This query selects more than %(limit)s observations, the most the explorer shows."
+            " Choose some codes in the filters or a shorter period, or download the data."
+        ) % {"limit": fast_number(EXPLORER_MAX_OBSERVATIONS, lang)}
         context["layout_choices"] = _layout_choices((), layout, lang)
         return context
     table = pivot(rows, lang, layout.get("cols", TIME_DIMENSION), layout.get("rows"))
@@ -87,6 +86,7 @@ def _view(request: HttpRequest, query: DataRequest, layout: dict[str, str], lang
             "observations_text": fast_number(rows.num_rows, lang),
             "table": table,
             "table_body": body_html(table),
+            "table_width": int(12 * len(table.row_headers) + 6.5 * len(table.columns) + 1),
             "chart": series_chart(rows, lang, context["title"], context["downloads"]),
             "has_charts": rows.num_rows > 0,
             "citation": citation,
