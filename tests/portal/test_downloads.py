@@ -40,7 +40,7 @@ def _csv(client: Client, lang: str, key: str = ALL, extra: str = "") -> tuple[by
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     body = b"".join(response.streaming_content)
-    delimiter = ";" if lang == "es" else ","
+    delimiter = ";" if lang in ("es", "fr") else ","
     return body, list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=delimiter))
 
 
@@ -66,6 +66,13 @@ def test_spanish_csv_has_bom_semicolons_decimal_commas_and_spanish_labels(client
     assert "Guatemala" in gtm.values()
     assert "Personas nacionales retornadas" in gtm.values()
     assert "Personas" in gtm.values()  # UNIT_MEASURE PS named
+
+
+def test_french_csv_uses_the_french_spreadsheet_separators(client, returns):
+    _body, lines = _csv(client, "fr")
+    values = {(r["REF_AREA"], r["TIME_PERIOD"]): r["OBS_VALUE"] for r in _data(lines)}
+    assert values[("GTM", "2024-01")] == "1234,5"
+    assert lines[1][0] == "Lien permanent"
 
 
 def test_english_csv_has_commas_decimal_points_and_english_labels(client, returns):

@@ -36,8 +36,8 @@ class CsvDialect:
     """How a spreadsheet in the reader's locale opens a CSV file by double-click.
 
     Excel splits a CSV on the list separator of the computer's regional settings: in Spanish
-    locales that is ';', because ',' is the decimal mark there, so a Spanish file uses ';'
-    between fields and ',' in numbers; an English one ',' and '.'.
+    (and French) locales that is ';', because ',' is the decimal mark there, so a Spanish or
+    French file uses ';' between fields and ',' in numbers; an English one ',' and '.'.
     """
 
     delimiter: str
@@ -45,7 +45,7 @@ class CsvDialect:
 
 
 def dialect(lang: str) -> CsvDialect:
-    return CsvDialect(";", ",") if lang == "es" else CsvDialect(",", ".")
+    return CsvDialect(";", ",") if lang in ("es", "fr") else CsvDialect(",", ".")
 
 
 def neutralise(text: str) -> str:
