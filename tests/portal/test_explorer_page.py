@@ -182,3 +182,9 @@ def test_too_large_queries_offer_the_downloads(client, returns, settings, monkey
     text = " ".join(doc.text_content().split())
     assert "This query selects more than 4 observations, the most the explorer shows." in text
     assert doc.xpath("//dd[@class='explorer-downloads']/a/@data-format") == ["CSV", "XLSX", "SDMX"]
+
+
+def test_unknown_code_message_names_the_dimension_in_the_page_language(client, returns):
+    doc = _page(client, _url("es", "M.XXX.RET_NAT._T._T._T._T"), status=400)
+    alert = " ".join(doc.xpath("//*[@role='alert']")[0].text_content().split())
+    assert "«XXX» no es un código de la dimensión REF_AREA (País informante)." in alert

@@ -18,8 +18,10 @@ import pyarrow as pa
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from primi.portal.code_names import concept_name
 from primi.standard.catalogue import Dataflow, load_standard
 from primi.standard.frame import DIMENSIONS
 from primi.standard.periods import PeriodError, canonical_period, period_bounds
@@ -137,10 +139,11 @@ def _check_codes(pattern: KeyPattern) -> None:
         codelist = standard.codelist_for(dimension)
         for code in codes:
             if code not in codelist:
+                name = concept_name(dimension, (get_language() or "es")[:2])
                 raise QueryError(
                     "key",
                     _("“%(code)s” is not a code of the dimension %(dimension)s.")
-                    % {"code": code, "dimension": dimension},
+                    % {"code": code, "dimension": f"{dimension} ({name})"},
                 )
 
 
