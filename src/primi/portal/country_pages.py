@@ -24,9 +24,14 @@ from primi.portal.data_links import data_links
 from primi.portal.formatting import date, number
 from primi.standard.catalogue import Indicator, Standard, load_standard
 from primi.store.models import SeriesRevision, Submission
-from primi.store.period_figures import HeadlineCells, PeriodFigure, headline_cells
+from primi.store.period_figures import (
+    HeadlineCells,
+    PeriodFigure,
+    counterpart_cells,
+    headline_cells,
+)
 from primi.store.profiles import ProfileFigure, country_profile
-from primi.store.queries import Revision, current_values
+from primi.store.queries import Revision
 
 REGIONAL_AGGREGATES = ("RCM", "PRIMI", "CMC")
 # Main indicators drawn on a profile, one chart per dataflow (a chart's data is one download).
@@ -291,32 +296,25 @@ def _charts(code: str, cells: dict, lang: str, std: Standard) -> list[Chart]:
 def _counterparts(code: str, lang: str, std: Standard) -> list[CounterpartRanking]:
     """The largest counterpart countries of a few indicators, in their latest complete year."""
     indicators = {i: std.indicator(i) for i in COUNTERPART_INDICATORS}
-    pattern = f".{code}.{'+'.join(indicators)}.._T._T._T"
-    grouped: dict[tuple[str, str], dict[str, dict[str, Revision]]] = defaultdict(
-        lambda: defaultdict(dict)
-    )
-    for revision in current_values(pattern):
-        freq, _area, indicator, counterpart = revision.series_key.split(".")[:4]
-        grouped[(indicator, counterpart)][freq][revision.time_period] = revision
+    cells = counterpart_cells(indicators, (code,))
     area = std.codelist("CL_AREA")
     rankings = []
     for indicator_id, indicator in indicators.items():
-        total = grouped.get((indicator_id, "_T"))
-        if total is None:
+        total_cells = cells.get((code, indicator_id, "_T"))
+        if total_cells is None:
             continue
-        total_cells = HeadlineCells(indicator, code, dict(total))
         for year in total_cells.years():
             total_figure = total_cells.figure(year)
             if total_figure is None:
                 continue
             parts = []
-            for (ind, counterpart), by_freq in grouped.items():
+            for (_area, ind, counterpart), counterpart_figures in cells.items():
                 found = area.get(counterpart)
                 if ind != indicator_id or counterpart in NOT_COUNTRIES or found is None:
                     continue
                 if found.is_aggregate:
                     continue
-                figure = HeadlineCells(indicator, code, dict(by_freq)).figure(year)
+                figure = counterpart_figures.figure(year)
                 if figure is not None and figure.value > 0:
                     parts.append((figure.value, counterpart, found.is_country))
             if not parts:

@@ -8,13 +8,11 @@ quarters or months; nothing where a withheld cell would be part of it), from pub
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from primi.portal.indicator_pages import region_countries, scaled, year_figure
 from primi.standard.catalogue import AREA_CODELIST, Indicator, Standard, load_standard
-from primi.store.period_figures import HeadlineCells
-from primi.store.queries import Revision, current_values
+from primi.store.period_figures import HeadlineCells, counterpart_cells
 
 FLOW_DATAFLOWS: tuple[str, ...] = ("DF_RETURNS", "DF_IRREGULAR")
 # Indicators whose people go from the reporting country to the counterpart (the country of
@@ -67,16 +65,8 @@ class Flows:
 def _pairs(
     indicator: Indicator, reporters: tuple[str, ...]
 ) -> dict[tuple[str, str], HeadlineCells]:
-    pattern = f".{'+'.join(reporters)}.{indicator.id}.._T._T._T"
-    grouped: dict[tuple[str, str], dict[str, dict[str, Revision]]] = defaultdict(
-        lambda: defaultdict(dict)
-    )
-    for revision in current_values(pattern):
-        freq, reporter, _ind, counterpart = revision.series_key.split(".")[:4]
-        grouped[(reporter, counterpart)][freq][revision.time_period] = revision
-    return {
-        pair: HeadlineCells(indicator, pair[0], dict(by_freq)) for pair, by_freq in grouped.items()
-    }
+    cells = counterpart_cells({indicator.id: indicator}, reporters)
+    return {(reporter, counterpart): c for (reporter, _i, counterpart), c in cells.items()}
 
 
 def _is_country(code: str, std: Standard) -> bool:

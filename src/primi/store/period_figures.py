@@ -129,3 +129,27 @@ def headline_cells(
             indicators[indicator], ref_area, dict(by_counterpart[chosen])
         )
     return cells
+
+
+def counterpart_cells(
+    indicators: dict[str, Indicator],
+    ref_areas: Iterable[str],
+    as_of: dt.datetime | None = None,
+) -> dict[tuple[str, str, str], HeadlineCells]:
+    """Values of every counterpart (totals too) by (country, indicator, counterpart), one query.
+
+    Each counterpart's series at `_T` breakdowns is treated like a headline series, so its
+    figure for a year is made the same way: what flows and "main counterpart" rankings need.
+    """
+    pattern = f".{'+'.join(ref_areas)}.{'+'.join(indicators)}.._T._T._T"
+    grouped: dict[tuple[str, str, str], dict[str, dict[str, Revision]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for revision in current_values(pattern, as_of=as_of):
+        freq, ref_area, indicator, counterpart = revision.series_key.split(".")[:4]
+        grouped[(ref_area, indicator, counterpart)][freq][revision.time_period] = revision
+    return {
+        key: HeadlineCells(indicators[key[1]], key[0], dict(by_freq))
+        for key, by_freq in grouped.items()
+        if key[1] in indicators
+    }
