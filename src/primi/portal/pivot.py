@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from babel import Locale
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -73,7 +74,7 @@ def code_order(dimension: str) -> dict[str, int]:
 
 def varying_dimensions(rows: pa.Table) -> tuple[str, ...]:
     """Dimensions with more than one code among the rows, in DSD order."""
-    return tuple(d for d in DIMENSIONS if len(set(rows.column(d).to_pylist())) > 1)
+    return tuple(d for d in DIMENSIONS if pc.count_distinct(rows.column(d)).as_py() > 1)
 
 
 def pivot(rows: pa.Table, lang: str, columns: str = TIME_DIMENSION,
@@ -90,14 +91,16 @@ def pivot(rows: pa.Table, lang: str, columns: str = TIME_DIMENSION,
             "OBS_VALUE", "CONF_STATUS", "DECIMALS")}  # fmt: skip
     cells: dict[tuple[str, ...], dict[str, PivotCell]] = defaultdict(dict)
     withheld = False
-    for i in range(rows.num_rows):
-        conf = data["CONF_STATUS"][i]
+    keys = list(zip(*(data[d] for d in down), strict=True)) if down else [()] * rows.num_rows
+    for key, across_code, value, conf, decimals in zip(
+        keys, data[columns], data["OBS_VALUE"], data["CONF_STATUS"], data["DECIMALS"], strict=True
+    ):
         if conf in WITHHELD_CONF_STATUS:
             cell = PivotCell(conf, conf)
             withheld = True
         else:
-            cell = PivotCell(fast_number(data["OBS_VALUE"][i], lang, data["DECIMALS"][i]))
-        cells[tuple(data[d][i] for d in down)][data[columns][i]] = cell
+            cell = PivotCell(fast_number(value, lang, decimals))
+        cells[key][across_code] = cell
     across = sorted({c for by_column in cells.values() for c in by_column}, key=_sorter(columns))
     sorters = [_sorter(d) for d in down]
     ordered = sorted(cells, key=lambda key: tuple(s(k) for s, k in zip(sorters, key, strict=True)))
@@ -169,14 +172,17 @@ def series_chart(rows: pa.Table, lang: str, title: str, downloads: dict[str, str
     data = {name: rows.column(name).to_pylist() for name in (*DIMENSIONS, TIME_DIMENSION,
             "OBS_VALUE", "DECIMALS")}  # fmt: skip
     series: dict[tuple[str, ...], list[tuple[str, float, int | None]]] = defaultdict(list)
-    for i in range(rows.num_rows):
-        value = data["OBS_VALUE"][i]
+    keys = zip(*(data[d] for d in DIMENSIONS), strict=True)
+    totals: dict[tuple[str, ...], float] = defaultdict(float)
+    for key, period, value, decimals in zip(
+        keys, data[TIME_DIMENSION], data["OBS_VALUE"], data["DECIMALS"], strict=True
+    ):
         if value is not None:
-            key = tuple(data[d][i] for d in DIMENSIONS)
-            series[key].append((data[TIME_DIMENSION][i], value, data["DECIMALS"][i]))
+            series[key].append((period, value, decimals))
+            totals[key] += abs(value)
     if not series:
         return None
-    chosen = sorted(series, key=lambda k: -sum(abs(v) for _p, v, _d in series[k]))
+    chosen = sorted(series, key=lambda k: -totals[k])
     shown = sorted(chosen[:CHART_MAX_LINES])
     decimals = max((d or 0 for k in shown for _p, _v, d in series[k]), default=0)
     points = [
