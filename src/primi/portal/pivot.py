@@ -26,6 +26,7 @@ from primi.standard.periods import period_bounds
 from primi.store.queries import WITHHELD_CONF_STATUS
 
 TIME_UNITS = {"A": "year", "Q": "yearquarter", "M": "yearmonth"}
+CHART_MAX_POINTS = 300
 CHART_MAX_LINES = 8  # one colour each in the colour-blind-safe palette (charts.CATEGORY_COLOURS)
 
 
@@ -219,4 +220,8 @@ def series_chart(rows: pa.Table, lang: str, title: str, downloads: dict[str, str
     frequencies = {key[0] for key in shown}
     unit = TIME_UNITS.get(frequencies.pop()) if len(frequencies) == 1 else "yearmonth"
     chart.spec["encoding"]["x"]["timeUnit"] = unit
+    if len(points) > CHART_MAX_POINTS:
+        # Hundreds of point marks add nothing to a line a reader can see and cost the drawing
+        # most of its time; the line keeps its tooltip and the table behind it every value.
+        chart.spec["mark"] = {"type": "line", "tooltip": True}
     return chart
