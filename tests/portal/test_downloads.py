@@ -148,7 +148,7 @@ def _workbook(client: Client, lang: str) -> openpyxl.Workbook:
     response = client.get(URL.format(lang=lang, key=ALL, fmt="xlsx"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content))
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
 def test_xlsx_has_data_and_metadata_sheets(client, returns):

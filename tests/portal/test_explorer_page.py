@@ -13,6 +13,8 @@ from explorer_frames import GTM, T0, T1, load_returns
 from primi.portal.citation import instant_text
 from primi.portal.formatting import number
 from primi.portal.pivot import fast_number
+from primi.portal.published_codes import published_codes
+from primi.store.queries import Selection, public_availability
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +190,10 @@ def test_unknown_code_message_names_the_dimension_in_the_page_language(client, r
     doc = _page(client, _url("es", "M.XXX.RET_NAT._T._T._T._T"), status=400)
     alert = " ".join(doc.xpath("//*[@role='alert']")[0].text_content().split())
     assert "«XXX» no es un código de la dimensión REF_AREA (País informante)." in alert
+
+
+@pytest.mark.parametrize("as_of", [None, T0])
+def test_filter_codes_are_those_the_public_availability_query_finds(returns, as_of):
+    selection = Selection(dataflow="DF_RETURNS", as_of=as_of)
+    assert published_codes("DF_RETURNS", as_of) == public_availability(selection).codes
+    assert published_codes("DF_RETURNS", as_of)["REF_AREA"] == ("GTM", "HND")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+import tempfile
+
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from primi.portal.citation import Citation, cite, instant_text
 from primi.portal.data_links import sdmx_url
-from primi.portal.downloads import csv_chunks, xlsx_bytes
+from primi.portal.downloads import csv_chunks, write_xlsx
 from primi.portal.explorer_query import QueryError, TooLarge, parse_request, published_rows
 from primi.portal.pivot import fast_number
 
@@ -40,7 +42,10 @@ def download(request: HttpRequest, **kwargs: str) -> HttpResponse:
         )
     else:
         link = _site(request) + sdmx_url(query.dataflow.id, query.key, query.start, query.end)
-        response = HttpResponse(xlsx_bytes(rows, citation, query, link, lang), XLSX_TYPE)
+        workbook = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+        write_xlsx(workbook, rows, citation, query, link, lang)
+        workbook.seek(0)
+        response = FileResponse(workbook, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Content-Language"] = lang
     return response

@@ -15,6 +15,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 import pyarrow as pa
 import xlsxwriter
@@ -122,13 +123,13 @@ def csv_chunks(rows: pa.Table, citation: Citation, lang: str) -> Iterator[bytes]
     yield flush()
 
 
-def xlsx_bytes(rows: pa.Table, citation: Citation, request: DataRequest, sdmx_link: str,
-               lang: str) -> bytes:  # fmt: skip
-    """The workbook: a data sheet and a METADATA sheet (title, query, sources, vintage, citation,
-    permanent link, licence, and the synthetic-data note when demo data is included)."""
-    output = io.BytesIO()
+def write_xlsx(output: IO[bytes], rows: pa.Table, citation: Citation, request: DataRequest,
+               sdmx_link: str, lang: str) -> None:  # fmt: skip
+    """The workbook into `output` (a file): a data sheet and a METADATA sheet (title, query,
+    sources, vintage, citation, permanent link, licence, and the synthetic-data note when demo
+    data is included). Rows go to disk as they are written (xlsxwriter's constant_memory,
+    which writing into memory would turn off), so a large download holds no sheet in memory."""
     options = {
-        "in_memory": True,
         "constant_memory": True,
         "strings_to_formulas": False,
         "strings_to_urls": False,
@@ -159,7 +160,6 @@ def xlsx_bytes(rows: pa.Table, citation: Citation, request: DataRequest, sdmx_li
                 meta.write_string(r, 1, value, quoted)
             else:
                 meta.write_string(r, 1, value, wrap)
-    return output.getvalue()
 
 
 def _write_text(sheet: xlsxwriter.worksheet.Worksheet, row: int, col: int, text: str,
