@@ -197,3 +197,12 @@ def test_filter_codes_are_those_the_public_availability_query_finds(returns, as_
     selection = Selection(dataflow="DF_RETURNS", as_of=as_of)
     assert published_codes("DF_RETURNS", as_of) == public_availability(selection).codes
     assert published_codes("DF_RETURNS", as_of)["REF_AREA"] == ("GTM", "HND")
+
+
+def test_a_dataflow_alone_opens_on_its_totals_by_country(client, returns):
+    response = client.get("/en/explorer/?dataflow=DF_RETURNS&cols=REF_AREA")
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["key"] == ["M..RET_NAT._T._T._T._T"] and query["cols"] == ["REF_AREA"]
+    explicit_all = client.get("/en/explorer/?dataflow=DF_RETURNS&key=")
+    assert explicit_all.status_code == 200

@@ -3,11 +3,14 @@
 The whole query is in the URL (GET parameters, as `data_links.query_string` writes them, plus
 `cols`, `rows` and `asOf`), so the address is the permanent link of the view and the page
 works without JavaScript. The filter form sends one list of codes per dimension; the view
-answers it with a redirect to the same query written as an SDMX key.
+answers it with a redirect to the same query written as an SDMX key. A dataflow chosen without
+a key opens on its first indicator's totals by country (a redirect too, so the address always
+says what the page shows); `key=` (empty) asks for the whole dataflow.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,9 +31,10 @@ from primi.portal.explorer_query import (
 )
 from primi.portal.formatting import date
 from primi.portal.pivot import body_html, code_order, fast_number, pivot, series_chart
-from primi.portal.published_codes import published_codes
+from primi.portal.published_codes import published_codes, published_series
 from primi.standard.catalogue import load_standard
 from primi.standard.frame import DIMENSIONS, TIME_DIMENSION
+from primi.store.keys import KeyPattern
 
 EXPLORER_MAX_OBSERVATIONS = 20_000
 """Most observations the explorer draws as a table; larger queries are offered as downloads."""
@@ -52,6 +56,9 @@ def explorer(request: HttpRequest, **kwargs: str) -> HttpResponse:
     layout = {k: request.GET[k] for k in LAYOUT if request.GET.get(k)}
     if lists:
         return HttpResponseRedirect(explorer_path(query, query.as_of, layout))
+    if "key" not in request.GET:
+        first_view = replace(query, pattern=_first_key(query))
+        return HttpResponseRedirect(explorer_path(first_view, query.as_of, layout))
     context.update(_view(request, query, layout, lang))
     return render(request, "portal/explorer.html", context)
 
@@ -99,6 +106,33 @@ def _view(request: HttpRequest, query: DataRequest, layout: dict[str, str], lang
         }
     )
     return context
+
+
+def _first_key(query: DataRequest) -> KeyPattern:
+    """What a dataflow shows before any filter is chosen: every reporting country's totals of
+    its first indicator, at its most detailed frequency (a whole dataflow is too much to read).
+
+    Codes are chosen one dimension after the other among the series that have published data,
+    so the view is never empty: a total (`_T`) where the remaining series have one, else "not
+    applicable" (`_Z`), else every code.
+    """
+    series = published_series(query.dataflow.id, query.as_of)
+    positions: list[tuple[str, ...]] = []
+    for i, dimension in enumerate(DIMENSIONS):
+        codes = {s[i] for s in series}
+        order = code_order(dimension)
+        if dimension == "FREQ" and codes:
+            chosen: str | None = next((f for f in ("M", "Q", "A") if f in codes), min(codes))
+        elif dimension == "INDICATOR" and codes:
+            chosen = min(codes, key=lambda c: (order.get(c, len(order)), c))
+        elif dimension != "REF_AREA":
+            chosen = next((c for c in ("_T", "_Z") if c in codes), None)
+        else:
+            chosen = None
+        positions.append((chosen,) if chosen else ())
+        if chosen:
+            series = [s for s in series if s[i] == chosen]
+    return KeyPattern(tuple(positions))
 
 
 def _filters(query: DataRequest, available: dict[str, tuple[str, ...]], lang: str) -> list[dict]:

@@ -19,8 +19,8 @@ from primi.store.queries import query_instant
 _COLUMNS = ("freq", "ref_area", "indicator", "counterpart_area", "sex", "age", "pop_group")
 
 
-def published_codes(dataflow: str, as_of: dt.datetime | None = None) -> dict[str, tuple[str, ...]]:
-    """{dimension id: codes with published data}, for the dataflow as published at `as_of`."""
+def published_series(dataflow: str, as_of: dt.datetime | None = None) -> list[tuple[str, ...]]:
+    """The codes (in DSD order) of every series of the dataflow with published data at `as_of`."""
     columns = ", ".join(f"se.{c}" for c in _COLUMNS)
     sql = f"""
         SELECT DISTINCT {columns} FROM store_series se
@@ -30,10 +30,16 @@ def published_codes(dataflow: str, as_of: dt.datetime | None = None) -> dict[str
             WHERE sr.series_id = se.id AND su.state = %s AND su.published_at <= %s
         )
     """
-    codes: dict[str, set[str]] = {d: set() for d in DIMENSIONS}
     with connection.cursor() as cursor:
         cursor.execute(sql, [dataflow, Submission.State.PUBLISHED, query_instant(as_of)])
-        for row in cursor.fetchall():
-            for dimension, code in zip(DIMENSIONS, row, strict=True):
-                codes[dimension].add(code)
-    return {d: tuple(sorted(values)) for d, values in codes.items()}
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def codes_of(series: list[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """{dimension id: the codes the series use}."""
+    return {d: tuple(sorted({s[i] for s in series})) for i, d in enumerate(DIMENSIONS)}
+
+
+def published_codes(dataflow: str, as_of: dt.datetime | None = None) -> dict[str, tuple[str, ...]]:
+    """{dimension id: codes with published data}, for the dataflow as published at `as_of`."""
+    return codes_of(published_series(dataflow, as_of))
