@@ -30,7 +30,7 @@ from primi.portal.explorer_query import (
     published_rows,
 )
 from primi.portal.formatting import date
-from primi.portal.pivot import body_html, code_order, fast_number, pivot, series_chart
+from primi.portal.pivot import PivotTable, body_html, code_order, fast_number, pivot, series_chart
 from primi.portal.published_codes import published_codes, published_series
 from primi.standard.catalogue import load_standard
 from primi.standard.frame import DIMENSIONS, TIME_DIMENSION
@@ -93,7 +93,7 @@ def _view(request: HttpRequest, query: DataRequest, layout: dict[str, str], lang
             "observations_text": fast_number(rows.num_rows, lang),
             "table": table,
             "table_body": body_html(table),
-            "table_width": int(12 * len(table.row_headers) + 6.5 * len(table.columns) + 1),
+            "table_width": _table_width(table),
             "chart": series_chart(rows, lang, context["title"], context["downloads"]),
             "has_charts": rows.num_rows > 0,
             "citation": citation,
@@ -106,6 +106,12 @@ def _view(request: HttpRequest, query: DataRequest, layout: dict[str, str], lang
         }
     )
     return context
+
+
+def _table_width(table: PivotTable) -> int:
+    """The table's width in rem, the sum of explorer.css's column widths (a fixed layout)."""
+    value = 6.5 if table.column_dimension == TIME_DIMENSION else 9
+    return int(12 * len(table.row_headers) + value * len(table.columns) + 1)
 
 
 def _first_key(query: DataRequest) -> KeyPattern:
