@@ -220,6 +220,12 @@ def series_chart(rows: pa.Table, lang: str, title: str, downloads: dict[str, str
     frequencies = {key[0] for key in shown}
     unit = TIME_UNITS.get(frequencies.pop()) if len(frequencies) == 1 else "yearmonth"
     chart.spec["encoding"]["x"]["timeUnit"] = unit
+    # Below the chart, a legend of long series names leaves the lines the width of a phone.
+    chart.spec["encoding"]["color"]["legend"] = {
+        "orient": "bottom",
+        "columns": 2,
+        "labelLimit": 260,
+    }
     if len(points) > CHART_MAX_POINTS:
         # Hundreds of point marks add nothing to a line a reader can see and cost the drawing
         # most of its time; the line keeps its tooltip and the table behind it every value.
