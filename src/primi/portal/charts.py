@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 from primi.portal.formatting import number
 
 # Okabe and Ito's palette: told apart by readers with any common colour-vision deficiency.
@@ -58,6 +61,23 @@ class Chart:
     table_rows: tuple[tuple[Cell, ...], ...]
     downloads: dict[str, str] = field(default_factory=dict)
     note: str = ""
+
+    @property
+    def table_body(self) -> SafeString:
+        """The table's rows as HTML, written here rather than by a template loop, which took
+        about a tenth of a second per thousand rows (an explorer chart has about a thousand)."""
+        rows = (
+            "<tr>"
+            + "".join(
+                f'<td class="num">{escape(c.text)}</td>'
+                if c.numeric
+                else f"<td>{escape(c.text)}</td>"
+                for c in row
+            )
+            + "</tr>"
+            for row in self.table_rows
+        )
+        return mark_safe("".join(rows))  # noqa: S308 - every text is escaped above
 
 
 def base_config() -> dict[str, Any]:
