@@ -150,6 +150,8 @@ PRIMI_UPLOAD_MAX_BYTES = int(os.environ.get("PRIMI_UPLOAD_MAX_BYTES", str(200 * 
 PRIMI_UPLOAD_MAX_ROWS = int(os.environ.get("PRIMI_UPLOAD_MAX_ROWS", "5000000"))
 # Observations one SDMX data answer may hold; above it the answer is 413 with the count.
 PRIMI_SDMX_MAX_OBSERVATIONS = int(os.environ.get("PRIMI_SDMX_MAX_OBSERVATIONS", "5000000"))
+# Observations one portal download (CSV, xlsx) may hold; above it a page says how many.
+PRIMI_PORTAL_MAX_OBSERVATIONS = int(os.environ.get("PRIMI_PORTAL_MAX_OBSERVATIONS", "1000000"))
 
 LOGGING = {
     "version": 1,
