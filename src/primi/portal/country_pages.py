@@ -17,9 +17,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from primi.api.languages import in_language
 from primi.portal.alphabetical import sort_key
 from primi.portal.charts import Chart, Column, line_chart
-from primi.portal.code_labels import area_name, code_name, in_language
+from primi.portal.code_names import area_name, code_name
 from primi.portal.data_links import data_links
 from primi.portal.formatting import date, number
 from primi.standard.catalogue import Indicator, Standard, load_standard

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from primi.api.languages import in_language
 from primi.portal.alphabetical import initial, sort_key
-from primi.portal.code_labels import code_name, in_language
+from primi.portal.code_names import code_name
 from primi.standard.catalogue import AREA_CODELIST, INDICATOR_CODELIST, Standard, load_standard
 
 INDICATOR, CONCEPT = "indicator", "concept"

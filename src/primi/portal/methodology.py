@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from primi.api.languages import in_language
 from primi.checks.rules import LEVELS, rules
 from primi.demo.generator import DEFECTS, FIRST_YEAR, demo_countries
-from primi.portal.code_labels import area_name, in_language
+from primi.portal.code_names import area_name
 from primi.standard.catalogue import Standard, load_standard
 from primi.standard.frame import AGENCY, DIMENSIONS
 from primi.standard.population import LAST_ESTIMATE_YEAR, WPP_REVISION

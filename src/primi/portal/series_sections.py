@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from primi.api.languages import in_language
 from primi.portal.charts import Chart, Column, line_chart
-from primi.portal.code_labels import code_name, concept_name, in_language
+from primi.portal.code_names import code_name, concept_name
 from primi.portal.country_pages import counterpart_role, has_profile
 from primi.portal.data_links import data_links
 from primi.portal.formatting import date, number
