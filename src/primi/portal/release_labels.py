@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from primi.api.languages import in_language
 from primi.demo import DEMO_PROVIDER
+from primi.portal.alphabetical import sort_key
 from primi.portal.formatting import moment, number
 from primi.portal.releases import Release
 from primi.standard.catalogue import load_standard
-from primi.store.series_search import folded
 from primi.workflow.models import Institution
 
 
@@ -52,7 +52,7 @@ def shown(items: list[Release], lang: str) -> list[ShownRelease]:
                 release=r,
                 dataflow_name=in_language(flow.names, lang) if flow else r.dataflow,
                 institution=institutions.get(r.provider, r.provider),
-                countries=tuple(sorted(countries, key=lambda pair: folded(pair[1]))),
+                countries=tuple(sorted(countries, key=lambda pair: sort_key(pair[1], lang))),
                 values=number(r.values, lang),
                 when=moment(r.published_at, lang),
             )

@@ -13,11 +13,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from primi.api.languages import in_language
+from primi.portal.alphabetical import sort_key
 from primi.portal.formatting import month
 from primi.portal.release_labels import ShownRelease, shown
 from primi.portal.releases import releases
 from primi.standard.catalogue import load_standard
-from primi.store.series_search import folded
 
 FEED_SIZE = 50
 CALENDAR_SIZE = 200
@@ -56,7 +56,7 @@ def release_calendar(request: HttpRequest) -> HttpResponse:
         "dataflow_choices": [(f.id, in_language(f.names, lang)) for f in std.dataflows],
         "country_choices": sorted(
             ((c.id, in_language(c.names, lang)) for c in areas.codes if c.is_country),
-            key=lambda pair: folded(pair[1]),
+            key=lambda pair: sort_key(pair[1], lang),
         ),
     }
     return render(request, "portal/releases.html", context, status=400 if problems else 200)
