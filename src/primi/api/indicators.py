@@ -19,7 +19,7 @@ from primi.api.parameters import (
     split_codes,
 )
 from primi.api.schemas import ErrorOut, IndicatorComparison
-from primi.standard.catalogue import AREA_CODELIST, load_standard
+from primi.standard.catalogue import AREA_CODELIST, load_standard, region_countries
 from primi.store.comparisons import compare_countries
 from primi.store.provenance import SourcePlaces
 
@@ -46,8 +46,7 @@ def region_codes(region: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if region
         else tuple(c.id for c in area.codes if c.is_aggregate)
     )
-    members = sorted({m for g in groups for m in area.get(g).members})
-    return groups, tuple(members)
+    return groups, region_countries(groups=groups)
 
 
 @router.get(

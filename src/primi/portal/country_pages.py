@@ -23,7 +23,7 @@ from primi.portal.charts import Chart, Column, line_chart
 from primi.portal.code_names import area_name, code_name
 from primi.portal.data_links import data_links
 from primi.portal.formatting import date, number
-from primi.standard.catalogue import Indicator, Standard, load_standard
+from primi.standard.catalogue import Indicator, Standard, load_standard, region_countries
 from primi.store.models import SeriesRevision, Submission
 from primi.store.period_figures import (
     HeadlineCells,
@@ -34,7 +34,6 @@ from primi.store.period_figures import (
 from primi.store.profiles import ProfileFigure, country_profile
 from primi.store.queries import Revision
 
-REGIONAL_AGGREGATES = ("RCM", "PRIMI", "CMC")
 # Main indicators drawn on a profile, one chart per dataflow (a chart's data is one download).
 CHART_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("flows", "DF_FLOWS", ("ENTRY", "EXIT")),
@@ -119,12 +118,6 @@ class Profile:
     last_published: str
 
 
-def region_codes(std: Standard) -> set[str]:
-    """Members of the regional aggregates of CL_AREA (RCM, PRIMI countries, CMC)."""
-    area = std.codelist("CL_AREA")
-    return {m for agg in REGIONAL_AGGREGATES if (code := area.get(agg)) for m in code.members}
-
-
 def _public_revisions():
     return SeriesRevision.objects.filter(
         submission__state=Submission.State.PUBLISHED,
@@ -147,7 +140,9 @@ def country_list(lang: str, std: Standard | None = None) -> list[CountryEntry]:
     std = std or load_standard()
     area = std.codelist("CL_AREA")
     published = reporters_published()
-    codes = region_codes(std) | {c for c in published if (a := area.get(c)) and a.is_country}
+    codes = set(region_countries(std)) | {
+        c for c in published if (a := area.get(c)) and a.is_country
+    }
     entries = [
         CountryEntry(
             code=code,
@@ -166,7 +161,7 @@ def has_profile(code: str, std: Standard | None = None) -> bool:
     found = std.codelist("CL_AREA").get(code)
     if found is None or not found.is_country:
         return False
-    return code in region_codes(std) or code in reporters_published()
+    return code in region_countries(std) or code in reporters_published()
 
 
 def _unit(figure: PeriodFigure, lang: str, std: Standard) -> str:

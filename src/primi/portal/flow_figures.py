@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from primi.portal.indicator_pages import region_countries, scaled, year_figure
-from primi.standard.catalogue import AREA_CODELIST, Indicator, Standard, load_standard
+from primi.portal.indicator_pages import scaled, year_figure
+from primi.standard.catalogue import (
+    AREA_CODELIST,
+    Indicator,
+    Standard,
+    load_standard,
+    region_countries,
+)
 from primi.store.period_figures import HeadlineCells, counterpart_cells
 
 FLOW_DATAFLOWS: tuple[str, ...] = ("DF_RETURNS", "DF_IRREGULAR")

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from primi.api.indicators import region_codes
 from primi.api.languages import in_language
 from primi.portal.charts import Chart
 from primi.portal.comparison_charts import choropleth
 from primi.portal.data_links import data_links
 from primi.portal.formatting import compact
-from primi.standard.catalogue import load_standard
+from primi.standard.catalogue import load_standard, region_countries
 from primi.store.comparisons import compare_countries
 from primi.store.period_figures import SUMMABLE_UNITS
 
@@ -40,7 +39,7 @@ class RegionalFigure:
 def regional_figures(lang: str) -> list[RegionalFigure]:
     """Each headline indicator's latest year, summed over the countries with a figure for it."""
     std = load_standard()
-    _groups, countries = region_codes(None)
+    countries = region_countries()
     out = []
     for indicator_id in HEADLINE_INDICATORS:
         indicator = std.indicator(indicator_id)
@@ -67,7 +66,7 @@ def regional_figures(lang: str) -> list[RegionalFigure]:
 def regional_map(lang: str) -> Chart | None:
     """The home page's map: MAP_INDICATOR's latest year in each country; None before any data."""
     indicator = load_standard().indicator(MAP_INDICATOR)
-    _groups, countries = region_codes(None)
+    countries = region_countries()
     found = compare_countries(indicator, countries)
     if not found.figures:
         return None

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from primi.standard.catalogue import AREA_CODELIST, Indicator, Standard, load_standard
+from primi.standard.catalogue import (
+    Indicator,
+    Standard,
+    load_standard,
+    region_countries,
+)
 from primi.standard.population import PopulationError, population
 from primi.store.comparisons import compare_countries
 from primi.store.models import Submission
@@ -21,12 +26,6 @@ from primi.store.queries import query_instant
 
 COUNT_UNITS: tuple[str, ...] = ("EV", "PS")
 PER_INHABITANTS = 100_000
-
-
-def region_countries(std: Standard | None = None) -> tuple[str, ...]:
-    """Every country of the region's groups in CL_AREA (RCM, PRIMI, CAM, NCA, CMC), sorted."""
-    area = (std or load_standard()).codelist(AREA_CODELIST)
-    return tuple(sorted({m for c in area.codes if c.is_aggregate for m in c.members}))
 
 
 def per_capita_allowed(indicator: Indicator) -> bool:

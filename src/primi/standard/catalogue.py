@@ -287,6 +287,18 @@ def _codelist(doc: dict[str, Any]) -> Codelist:
     return Codelist(id=str(doc["id"]), names=_names(doc.get("names")), codes=tuple(codes))
 
 
+def region_countries(
+    std: Standard | None = None, groups: tuple[str, ...] | None = None
+) -> tuple[str, ...]:
+    """The countries of CL_AREA's regional groups (`groups`; default: every aggregate), sorted.
+
+    The site's "region": what maps, comparisons and country lists cover.
+    """
+    area = (std or load_standard()).codelist(AREA_CODELIST)
+    chosen = groups if groups is not None else tuple(c.id for c in area.codes if c.is_aggregate)
+    return tuple(sorted({m for g in chosen for m in area.get(g).members}))
+
+
 @functools.lru_cache(maxsize=1)
 def country_codes() -> tuple[Code, ...]:
     """Every ISO 3166-1 country: alpha-3 id, M49 numeric, names es/en/fr from pycountry."""
