@@ -14,9 +14,10 @@ sent) until the first task the main thread runs after all of these hold: the doc
 and its deferred scripts have run (DOMContentLoaded: explorer.js has bound the form), the table
 is in the document, and charts.js has marked the chart drawn (`data-ready="true"`, set when
 vega-embed's promise resolves). That task is a `setTimeout(0)` queued at that moment: when it
-runs, the page can handle a click or a key. Each run opens a new browser context (empty cache:
-a first visit) and a second navigation in it (cached scripts: a return visit); medians of
-`--runs`.
+runs, the page can handle a click or a key. The page comes in two parts (portal.streamed_pages):
+"responseStart" is the arrival of the first (the form), "responseEnd" that of the data. Each
+run opens a new browser context (empty cache: a first visit) and a second navigation in it
+(cached scripts: a return visit); medians of `--runs`.
 
 Baseline in the same run: the browser fetching the same 10,000 observations from /rest/data as
 SDMX-CSV (`fetch` and reading the body, nothing drawn), from an open page.

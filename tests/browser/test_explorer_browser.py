@@ -103,3 +103,19 @@ def test_explorer_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=results_dir / f"explorer-{language}-phone.png", full_page=True)
     watch.check()
+
+
+def test_embedded_chart_shows_the_chart_and_the_banner_alone(
+    page: Page, live_server, watch: Watch, results_dir: Path, published_demo
+) -> None:
+    page.set_viewport_size({"width": 640, "height": 420})
+    page.goto(f"{live_server.url}/en/explorer/?{QUERY}&embed=explorer-chart")
+    page.wait_for_selector("figure#explorer-chart[data-ready=true]")
+    assert page.locator("figure#explorer-chart svg").first.is_visible()
+    banner = page.get_by_text("Synthetic demonstration data")  # demo data are said so, embedded
+    assert banner.is_visible()
+    for hidden in ("#explorer-form", "#explorer-table", ".site-search", "footer", "h1",
+                   ".chart-embed", ".explorer-links"):  # fmt: skip
+        assert not page.locator(hidden).first.is_visible(), hidden
+    page.screenshot(path=results_dir / "explorer-embedded.png")
+    watch.check()

@@ -102,7 +102,7 @@ def test_citation_permanent_link_and_vintage(client, returns):
     assert link in lines[0][1]
     page = client.get(f"{parts.path}?{parts.query}")
     assert page.status_code == 200
-    assert "2,100" in page.content.decode()
+    assert "2,100" in page.getvalue().decode()
 
 
 def test_as_of_reproduces_the_older_vintage_after_a_revision(client, returns):

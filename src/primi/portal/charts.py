@@ -61,6 +61,9 @@ class Chart:
     table_rows: tuple[tuple[Cell, ...], ...]
     downloads: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    data_table: str = ""
+    """The id of a table elsewhere on the page that holds every figure of the chart (the
+    explorer's pivot table): the chart links to it instead of repeating its figures."""
 
     @property
     def table_body(self) -> SafeString:
@@ -139,6 +142,7 @@ def line_chart(
     temporal: bool = True,
     downloads: dict[str, str] | None = None,
     note: str = "",
+    data_table: str = "",
 ) -> Chart:
     """A time series (one line per value of `colour`), with points and a tooltip per period.
 
@@ -160,7 +164,8 @@ def line_chart(
         description=description,
         spec=spec(body, rows, description),
         columns=tuple(columns),
-        table_rows=formatted_rows(rows, columns, lang),
+        table_rows=() if data_table else formatted_rows(rows, columns, lang),
         downloads=downloads or {},
         note=note,
+        data_table=data_table,
     )

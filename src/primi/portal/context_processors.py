@@ -40,10 +40,20 @@ def language_links(request: HttpRequest) -> dict[str, Any]:
     return {"language_links": links}
 
 
+CHART_SCRIPTS = (
+    "vendor/vega/vega.min.js",
+    "vendor/vega-lite/vega-lite.min.js",
+    "vendor/vega-embed/vega-embed.min.js",
+    "portal/charts.js",
+)
+"""Static paths of the scripts that draw charts, in the order they run."""
+
+
 def chart_locale(request: HttpRequest) -> dict[str, Any]:
     """What `includes/chart_scripts.html` needs to draw charts in the page's language."""
     lang = (get_language() or "es")[:2]
     return {
+        "chart_scripts": CHART_SCRIPTS,
         "d3_number_locale": d3_number_locale(lang),
         "d3_time_locale": d3_time_locale(lang),
         "chart_words": {

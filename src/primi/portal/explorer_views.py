@@ -31,7 +31,8 @@ from primi.portal.explorer_query import (
 )
 from primi.portal.formatting import date
 from primi.portal.pivot import PivotTable, body_html, code_order, fast_number, pivot, series_chart
-from primi.portal.published_codes import published_codes, published_series
+from primi.portal.published_codes import codes_of, published_series
+from primi.portal.streamed_pages import streamed_page
 from primi.standard.catalogue import load_standard
 from primi.standard.frame import DIMENSIONS, TIME_DIMENSION
 from primi.store.keys import KeyPattern
@@ -59,53 +60,68 @@ def explorer(request: HttpRequest, **kwargs: str) -> HttpResponse:
     if "key" not in request.GET:
         first_view = replace(query, pattern=_first_key(query))
         return HttpResponseRedirect(explorer_path(first_view, query.as_of, layout))
-    context.update(_view(request, query, layout, lang))
-    return render(request, "portal/explorer.html", context)
+    context.update(_form(query, layout, lang))
+    return streamed_page(
+        request,
+        "portal/explorer.html",
+        context,
+        "portal/explorer/result.html",
+        lambda: _result(request, query, layout, lang, context),
+    )
 
 
-def _view(request: HttpRequest, query: DataRequest, layout: dict[str, str], lang: str) -> dict:
-    available = published_codes(query.dataflow.id, query.as_of)
-    context: dict[str, Any] = {
+def _form(query: DataRequest, layout: dict[str, str], lang: str) -> dict[str, Any]:
+    """What the page shows before the data are read: the filters, the links of the query.
+
+    The layout choices offer the dimensions whose codes vary among the chosen series; when the
+    periods leave one code of such a dimension, the table falls back to periods across.
+    """
+    series = published_series(query.dataflow.id, query.as_of)
+    chosen = [s for s in series if query.pattern.matches(".".join(s))]
+    varying = tuple(d for i, d in enumerate(DIMENSIONS) if len({s[i] for s in chosen}) > 1)
+    return {
         "query": query,
-        "filters": _filters(query, available, lang),
+        "filters": _filters(query, codes_of(series), lang),
         "start": query.start or "",
         "end": query.end or "",
         "as_of": instant_text(query.as_of) if query.as_of else "",
         "sdmx_url": sdmx_url(query.dataflow.id, query.key, query.start, query.end),
         "downloads": _downloads(query),
         "title": title(query, lang),
+        "layout_choices": _layout_choices(varying, layout, lang),
+        "has_charts": True,
     }
+
+
+def _result(
+    request: HttpRequest, query: DataRequest, layout: dict[str, str], lang: str, form: dict
+) -> dict[str, Any]:
+    """The query's figures: the pivot table, the chart, the citation and permanent link."""
     try:
         rows = published_rows(query, limit=EXPLORER_MAX_OBSERVATIONS, counted=False)
     except TooLarge:
-        context["too_large"] = _(
+        too_large = _(
             "This query selects more than %(limit)s observations, the most the explorer shows."
             " Choose some codes in the filters or a shorter period, or download the data."
         ) % {"limit": fast_number(EXPLORER_MAX_OBSERVATIONS, lang)}
-        context["layout_choices"] = _layout_choices((), layout, lang)
-        return context
+        return {"too_large": too_large}
     table = pivot(rows, lang, layout.get("cols", TIME_DIMENSION), layout.get("rows"))
     site = f"{request.scheme}://{request.get_host()}"
     citation = cite(query, rows, lang, site)
-    context.update(
-        {
-            "observations": rows.num_rows,
-            "observations_text": fast_number(rows.num_rows, lang),
-            "table": table,
-            "table_body": body_html(table),
-            "table_width": _table_width(table),
-            "chart": series_chart(rows, lang, context["title"], context["downloads"]),
-            "has_charts": rows.num_rows > 0,
-            "citation": citation,
-            "vintage_text": date(citation.vintage, lang, "long") if citation.vintage else "",
-            "this_link": site + explorer_path(query, query.as_of, layout),
-            "permanent_link": site + explorer_path(query, citation.vintage, layout)
-            if citation.vintage
-            else "",
-            "layout_choices": _layout_choices(table.varying, layout, lang),
-        }
-    )
-    return context
+    return {
+        "observations": rows.num_rows,
+        "observations_text": fast_number(rows.num_rows, lang),
+        "table": table,
+        "table_body": body_html(table),
+        "table_width": _table_width(table),
+        "chart": series_chart(rows, lang, form["title"], form["downloads"]),
+        "citation": citation,
+        "vintage_text": date(citation.vintage, lang, "long") if citation.vintage else "",
+        "this_link": site + explorer_path(query, query.as_of, layout),
+        "permanent_link": site + explorer_path(query, citation.vintage, layout)
+        if citation.vintage
+        else "",
+    }
 
 
 def _table_width(table: PivotTable) -> int:

@@ -186,12 +186,13 @@ def series_chart(rows: pa.Table, lang: str, title: str, downloads: dict[str, str
     chosen = sorted(series, key=lambda k: -totals[k])
     shown = sorted(chosen[:CHART_MAX_LINES])
     decimals = max((d or 0 for k in shown for _p, _v, d in series[k]), default=0)
+    labels = {key: series_label(key, varying, lang) for key in shown}
+    dates = {p: period_bounds(p)[0].isoformat() for k in shown for p, _v, _d in series[k]}
     points = [
-        {"date": period_bounds(period)[0].isoformat(), "period": period,
-         "series": series_label(key, varying, lang), "value": value}
+        {"date": dates[period], "period": period, "series": labels[key], "value": value}
         for key in shown
         for period, value, _d in sorted(series[key])
-    ]  # fmt: skip
+    ]
     note = ""
     if len(series) > CHART_MAX_LINES:
         note = _(
@@ -215,6 +216,7 @@ def series_chart(rows: pa.Table, lang: str, title: str, downloads: dict[str, str
         colour="series",
         downloads=downloads,
         note=note,
+        data_table="explorer-table",
     )
     # Ticks on the data's own periods (months, quarters or years), not on weeks.
     frequencies = {key[0] for key in shown}

@@ -188,21 +188,31 @@ def _filters(
     end_period: str | None,
     dataflow: str | None,
 ) -> tuple[list[str], list]:
+    """The WHERE terms of a query over published observations (`o`, `su`, `se`).
+
+    The key's codes and the dataflow choose series in a subquery rather than on the joined
+    `se`: SQLite then reads only those series' observations through (series, period) instead of
+    walking the whole observation index to spare a sort (0.14 s against 0.23 s for the
+    explorer's 10,000 observations of the 391,858 of the demo).
+    """
     where = ["su.state = %s"]
     params: list = [Submission.State.PUBLISHED]
     pattern = key_pattern if isinstance(key_pattern, KeyPattern) else parse_key(key_pattern)
+    chosen = []
     for dimension, codes in pattern.constraints().items():
-        where.append(f"se.{_DIMENSION_COLUMNS[dimension]} IN ({', '.join(['%s'] * len(codes))})")
+        chosen.append(f"{_DIMENSION_COLUMNS[dimension]} IN ({', '.join(['%s'] * len(codes))})")
         params.extend(codes)
+    if dataflow:
+        chosen.append("dataflow = %s")
+        params.append(dataflow)
+    if chosen:
+        where.append(f"o.series_id IN (SELECT id FROM store_series WHERE {' AND '.join(chosen)})")
     if start_period:
         where.append("o.period_end >= %s")
         params.append(period_bounds(start_period)[0])
     if end_period:
         where.append("o.period_start <= %s")
         params.append(period_bounds(end_period)[1])
-    if dataflow:
-        where.append("se.dataflow = %s")
-        params.append(dataflow)
     return where, params
 
 
@@ -510,6 +520,10 @@ def _public_sql(
     where, params = _filters(selection.key_pattern, None, None, selection.dataflow)
     where, params = _period_filters(selection, where, params)
     window = "PARTITION BY o.series_id, o.time_period ORDER BY su.published_at DESC, o.id DESC"
+    # Without history the row kept is the current revision: its own status is the current one.
+    current_conf = (
+        f"FIRST_VALUE(o.conf_status) OVER ({window})" if selection.history else ("o.conf_status")
+    )
     dims = ", ".join(f"se.{column} AS {column}" for column in _DIMENSION_COLUMNS.values())
     inner = f"""
         SELECT {dims}, o.series_id AS series_id, o.time_period AS time_period,
@@ -519,8 +533,7 @@ def _public_sql(
             sr.unit_measure AS unit_measure, sr.unit_mult AS unit_mult,
             sr.counting_basis AS counting_basis, sr.source_inst AS source_inst,
             su.published_at AS published_at, su.id AS submission_id, su.provider AS provider,
-            ROW_NUMBER() OVER ({window}) AS rank_in_period,
-            FIRST_VALUE(o.conf_status) OVER ({window}) AS current_conf
+            ROW_NUMBER() OVER ({window}) AS rank_in_period, {current_conf} AS current_conf
         {_FROM}
         WHERE {" AND ".join(where)}
     """

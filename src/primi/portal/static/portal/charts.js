@@ -11,7 +11,14 @@
   const embedded = new URLSearchParams(window.location.search).get("embed");
   if (embedded && document.getElementById(embedded)) {
     document.documentElement.classList.add("embedded");
-    document.getElementById(embedded).classList.add("is-embedded");
+    // The chart and the synthetic-data banner stay shown whole, with their ancestors; primi.css
+    // hides the rest of the page.
+    for (const shown of [document.getElementById(embedded),
+                         document.getElementById("synthetic-banner")]) {
+      if (!shown) continue;
+      shown.classList.add("is-embedded");
+      for (let node = shown; node; node = node.parentElement) node.classList.add("embed-path");
+    }
   }
   window.primiCharts = {};
 
