@@ -15,6 +15,10 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("primi.workflow.urls")),
+    path("audit/", include("primi.audit.urls")),
+    path("tokens/", include("primi.tokens.urls")),
+    path("findings/", include("primi.findings.urls")),
+    path("calendar/", include("primi.deadlines.urls")),
     path("", include("primi.portal.urls")),
     prefix_default_language=True,
 )

@@ -43,6 +43,16 @@ def _ready(page: Page) -> None:
     )
     failed = page.locator("figure[data-chart][data-ready=error]").count()
     assert failed == 0, "a chart could not be drawn"
+    # A data table behind every chart: its own, or a link to a table of the page with its figures.
+    without = page.evaluate(
+        """() => Array.from(document.querySelectorAll('figure[data-chart]')).filter(f => {
+             if (f.querySelector('details.chart-data table tbody tr')) return false;
+             const link = f.querySelector('.chart-data a[href^="#"]');
+             const table = link && document.getElementById(link.getAttribute('href').slice(1));
+             return !(table && table.tagName === 'TABLE' && table.querySelector('tbody tr'));
+           }).map(f => f.id)"""
+    )
+    assert without == [], f"charts without a data table: {without}"
 
 
 @pytest.mark.usefixtures("published_demo")

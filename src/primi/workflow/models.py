@@ -44,6 +44,35 @@ class Membership(models.Model):
         ]
 
 
+class Role(models.Model):
+    """A role above the institutions: a country's coordinator, a regional steward, or an
+    administrator. Providers are `Membership`s of an institution; `scopes` reads both."""
+
+    class Kind(models.TextChoices):
+        COORDINATOR = "coordinator", _("country coordinator")
+        STEWARD = "steward", _("regional steward")
+        ADMINISTRATOR = "administrator", _("administrator")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    country = models.CharField(
+        max_length=3, blank=True, default="", help_text="ISO 3166-1 alpha-3; coordinators only."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "country"], name="workflow_role_once"),
+            models.CheckConstraint(
+                condition=models.Q(kind="coordinator", country__regex=r"^[A-Z]{3}$")
+                | (~models.Q(kind="coordinator") & models.Q(country="")),
+                name="workflow_role_country_iff_coordinator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.country}".strip()
+
+
 class Upload(models.Model):
     """One file sent through the site and what became of it."""
 

@@ -1,0 +1,1 @@
+"""The audit trail: every action appended, never edited."""

@@ -1,0 +1,1 @@
+"""The calendar of expected submissions, completeness and timeliness."""

@@ -1,0 +1,1 @@
+"""Findings: discrepancies discussed between the countries involved."""
