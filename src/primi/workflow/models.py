@@ -105,3 +105,73 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.state})"
+
+
+class Review(models.Model):
+    """The life of one loaded submission, from checked to published (see `lifecycle`).
+
+    One per store submission: a file sent back is final, and the provider sends a new one, which
+    gets its own review. `revision_note` is public once the submission is published: it says
+    what a correction of published figures changed.
+    """
+
+    class State(models.TextChoices):
+        CHECKED = "checked", _("checked")
+        SUBMITTED = "submitted", _("submitted")
+        CERTIFIED = "certified", _("certified")
+        ACCEPTED = "accepted", _("accepted")
+        SCHEDULED = "scheduled", _("scheduled")
+        PUBLISHED = "published", _("published")
+        RETURNED = "returned", _("returned")
+
+    submission = models.OneToOneField(
+        "store.Submission", on_delete=models.PROTECT, related_name="review"
+    )
+    upload = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.PROTECT)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+    dataflow = models.CharField(max_length=64)
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.CHECKED, db_index=True
+    )
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    revision_note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.institution.code} {self.dataflow} #{self.submission_id} ({self.state})"
+
+
+class ReviewStep(models.Model):
+    """One move of a review, appended and never changed: the review's history."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="steps")
+    from_state = models.CharField(max_length=16, blank=True, default="")
+    to_state = models.CharField(max_length=16)
+    action = models.CharField(max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="Empty for the release task.",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("a review step is never changed once written")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("a review step is never deleted")
+
+    def __str__(self) -> str:
+        return f"{self.review_id}: {self.from_state} -{self.action}-> {self.to_state}"
