@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "primi.standard",
     "primi.store",
     "primi.ingest",
@@ -66,7 +67,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "primi.portal.embedding.EmbeddableChartsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: refuses sign-in after repeated failures (AXES_* below).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "primi.urls"
@@ -145,6 +149,21 @@ STORAGES = {
 }
 MEDIA_ROOT = PRIMI_HOME / "uploads"
 FILE_UPLOAD_PERMISSIONS = 0o600
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling: after 5 failures for one user name from one address, an hour's wait.
+AXES_FAILURE_LIMIT = int(os.environ.get("PRIMI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
+# Behind a reverse proxy that sets X-Forwarded-For (production), trust its first address.
+PRIMI_TRUSTED_PROXY = os.environ.get("PRIMI_TRUSTED_PROXY") == "1"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRIMI_TRUSTED_PROXY else ["REMOTE_ADDR"]
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflow:upload_new"
 
