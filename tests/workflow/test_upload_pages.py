@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from primi.store.models import Observation, Submission
-from primi.workflow.models import Institution, Membership, Upload
+from primi.workflow.models import Institution, Membership, Role, Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -179,10 +179,37 @@ def test_only_a_steward_may_accept_warnings_without_explaining(focal):
     first = Upload.objects.get()
     focal.post(f"/es/submissions/{first.pk}/explain/", {"override": "on"})
     assert Upload.objects.count() == 1  # a focal point cannot override
-    steward = get_user_model().objects.create_user("steward", password="x", is_staff=True)
-    Membership.objects.create(user=steward, institution=Institution.objects.get(code="GTM_IGM"))
+    staff = get_user_model().objects.create_user("staff", password="x", is_staff=True)
+    staff_client = Client()
+    staff_client.force_login(staff)  # Django's staff flag is not a PRIMI role: no access at all
+    assert (
+        staff_client.post(f"/es/submissions/{first.pk}/explain/", {"override": "on"}).status_code
+        == 404
+    )
+    assert Upload.objects.count() == 1
+    steward = get_user_model().objects.create_user("steward", password="x")
+    Role.objects.create(user=steward, kind=Role.Kind.STEWARD)  # regional: no membership needed
     client = Client()
     client.force_login(steward)
     client.post(f"/es/submissions/{first.pk}/explain/", {"override": "on"})
     second = Upload.objects.exclude(pk=first.pk).get()
     assert second.submission is not None and second.submission.notes["override"] is True
+
+
+def test_coordinators_read_their_countrys_reports_and_act_on_none(focal):
+    _send(focal, WARNED, check_only=False)
+    upload = Upload.objects.get()
+    users = get_user_model().objects
+    own, other = users.create_user("coord-gtm", password="x"), users.create_user("coord-hnd")
+    Role.objects.create(user=own, kind=Role.Kind.COORDINATOR, country="GTM")
+    Role.objects.create(user=other, kind=Role.Kind.COORDINATOR, country="HND")
+    guatemala, honduras = Client(), Client()
+    guatemala.force_login(own)
+    honduras.force_login(other)
+    assert guatemala.get(f"/es/submissions/{upload.pk}/").status_code == 200
+    assert guatemala.get(f"/es/submissions/{upload.pk}/report.json").json()["id"] == str(upload.pk)
+    assert honduras.get(f"/es/submissions/{upload.pk}/").status_code == 404
+    assert honduras.get(f"/es/submissions/{upload.pk}/report.json").status_code == 404
+    explained = {"L1_COUNTING_BASIS": "Coordinator tries to explain"}
+    assert guatemala.post(f"/es/submissions/{upload.pk}/explain/", explained).status_code == 404
+    assert Upload.objects.count() == 1

@@ -15,16 +15,23 @@ from django.utils.translation import get_language
 from primi.checks.annotated_workbook import annotate_workbook
 from primi.checks.report import findings_from_json
 from primi.ingest.template import write_template
+from primi.workflow import scopes
 from primi.workflow.forms import ExplanationForm, TemplateForm, UploadForm
 from primi.workflow.models import Institution, Upload
 from primi.workflow.progress import read_progress
 from primi.workflow.tasks import process_upload
 
 
-def _own_upload(request: HttpRequest, upload_id: str) -> Upload:
-    """The upload if one of the user's institutions sent it; 404 otherwise (no hint it exists)."""
+def _own_upload(request: HttpRequest, upload_id: str, *, acting: bool = False) -> Upload:
+    """The upload if the user may see it (`scopes.visible_institutions`: its providers, their
+    country's coordinators, stewards) or, `acting`, act on it (its providers, stewards);
+    404 otherwise, with no hint it exists."""
+    user = request.user
+    allowed = scopes.visible_institutions(user)
+    if acting and not scopes.is_steward(user):
+        allowed = scopes.member_institutions(user)
     upload = (
-        Upload.objects.filter(pk=upload_id, institution__membership__user=request.user)
+        Upload.objects.filter(pk=upload_id, institution__in=allowed)
         .select_related("institution")
         .first()
     )
@@ -51,10 +58,10 @@ def upload_new(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/upload_new.html", {"form": form, "uploads": uploads})
 
 
-def _detail(upload: Upload, form: ExplanationForm | None = None) -> dict:
+def _detail(request: HttpRequest, upload: Upload, form: ExplanationForm | None = None) -> dict:
     rules = upload.report.get("unexplained") or []
     if form is None and rules:
-        form = ExplanationForm(rules=rules, steward=upload.user.is_staff)
+        form = ExplanationForm(rules=rules, steward=scopes.is_steward(request.user))
     return {
         "upload": upload,
         "progress": read_progress(str(upload.pk)),
@@ -68,7 +75,7 @@ def _detail(upload: Upload, form: ExplanationForm | None = None) -> dict:
 @login_required
 def upload_detail(request: HttpRequest, upload_id: str) -> HttpResponse:
     upload = _own_upload(request, upload_id)
-    context = _detail(upload)
+    context = _detail(request, upload)
     if request.htmx and upload.state in (Upload.State.QUEUED, Upload.State.RUNNING):
         return render(request, "workflow/_progress.html", context)
     if request.htmx:
@@ -81,13 +88,13 @@ def upload_detail(request: HttpRequest, upload_id: str) -> HttpResponse:
 @login_required
 def upload_explain(request: HttpRequest, upload_id: str) -> HttpResponse:
     """Explain the warnings of a checked file and load it: a new run of the same stored file."""
-    upload = _own_upload(request, upload_id)
+    upload = _own_upload(request, upload_id, acting=True)
     rules = upload.report.get("unexplained") or []
     if request.method != "POST" or not rules:
         return redirect("workflow:upload", upload_id=upload.pk)
-    form = ExplanationForm(request.POST, rules=rules, steward=request.user.is_staff)
+    form = ExplanationForm(request.POST, rules=rules, steward=scopes.is_steward(request.user))
     if not form.is_valid():
-        return render(request, "workflow/upload_detail.html", _detail(upload, form))
+        return render(request, "workflow/upload_detail.html", _detail(request, upload, form))
     again = Upload.objects.create(
         user=request.user,
         institution=upload.institution,
