@@ -1,4 +1,4 @@
-"""Institutions and one focal-point account for trying the submission pages in the demo."""
+"""Institutions and accounts for trying the submission and review pages in the demo."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from primi.workflow.models import Institution, Membership
+from primi.workflow.models import Institution, Membership, Role
 
 DEMO_USER = "focal-gtm"
 INSTITUTIONS = (
@@ -21,26 +21,38 @@ INSTITUTIONS = (
 )
 
 
-def create_demo_accounts() -> str:
-    """Create the demo institutions and the Guatemalan focal point once; return how to sign in.
+DEMO_COORDINATOR = "coord-gtm"
+DEMO_STEWARD = "steward"
 
-    The password is random, kept in PRIMI_HOME/demo_password (readable by its owner only).
+
+def create_demo_accounts() -> str:
+    """Create the demo institutions and three accounts once; return how to sign in.
+
+    Guatemala's focal point (a provider of IGM and INE), Guatemala's coordinator and a regional
+    steward share one random password, kept in PRIMI_HOME/demo_password (owner-readable only).
     """
     for code, name, country, kind in INSTITUTIONS:
         Institution.objects.get_or_create(
             code=code, defaults={"name": name, "country": country, "kind": kind}
         )
     password_file = Path(settings.PRIMI_HOME) / "demo_password"
-    user_model = get_user_model()
-    if not user_model.objects.filter(username=DEMO_USER).exists():
-        password = secrets.token_urlsafe(12)
-        user = user_model.objects.create_user(DEMO_USER, password=password)
-        password_file.write_text(password)
+    if not password_file.exists():
+        password_file.write_text(secrets.token_urlsafe(12))
         password_file.chmod(0o600)
-        for code in ("GTM_IGM", "GTM_INE"):
-            Membership.objects.create(user=user, institution=Institution.objects.get(code=code))
-    password = password_file.read_text().strip() if password_file.exists() else "?"
+    password = password_file.read_text().strip()
+    users = get_user_model().objects
+    for username in (DEMO_USER, DEMO_COORDINATOR, DEMO_STEWARD):
+        if not users.filter(username=username).exists():
+            users.create_user(username, password=password)
+    focal = users.get(username=DEMO_USER)
+    for code in ("GTM_IGM", "GTM_INE"):
+        Membership.objects.get_or_create(user=focal, institution=Institution.objects.get(code=code))
+    coordinator = users.get(username=DEMO_COORDINATOR)
+    Role.objects.get_or_create(user=coordinator, kind=Role.Kind.COORDINATOR, country="GTM")
+    Role.objects.get_or_create(user=users.get(username=DEMO_STEWARD), kind=Role.Kind.STEWARD)
     return (
-        f"Cuenta de prueba / demo account: {DEMO_USER} / {password} "
-        f"(guardada en / kept in {password_file})"
+        f"Cuentas de prueba / demo accounts: {DEMO_USER} (punto focal / focal point), "
+        f"{DEMO_COORDINATOR} (coordinación de Guatemala / Guatemala's coordinator), "
+        f"{DEMO_STEWARD} (gestión regional / regional steward); "
+        f"contraseña / password: {password} (guardada en / kept in {password_file})"
     )
