@@ -148,10 +148,22 @@ class Review(models.Model):
 class ReviewStep(models.Model):
     """One move of a review, appended and never changed: the review's history."""
 
+    class Action(models.TextChoices):
+        LOAD = "load", _("load")
+        SUBMIT = "submit", _("submit")
+        CERTIFY = "certify", _("certify")
+        ACCEPT = "accept", _("accept")
+        SCHEDULE = "schedule", _("schedule the release")
+        RESCHEDULE = "reschedule", _("change the release time")
+        RETURN = "return", _("send back")
+        RELEASE = "release", _("release")
+
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="steps")
-    from_state = models.CharField(max_length=16, blank=True, default="")
-    to_state = models.CharField(max_length=16)
-    action = models.CharField(max_length=16)
+    from_state = models.CharField(
+        max_length=16, choices=Review.State.choices, blank=True, default=""
+    )
+    to_state = models.CharField(max_length=16, choices=Review.State.choices)
+    action = models.CharField(max_length=16, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -1,12 +1,15 @@
-"""Background work: checking and loading an uploaded file (django-tasks)."""
+"""Background work (django-tasks): checking and loading an uploaded file, releasing a scheduled
+submission at its time."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from primi.workflow import lifecycle
 from primi.workflow.models import Upload
 from primi.workflow.progress import DONE, report_progress
 from primi.workflow.submission_file import SubmissionError, submit_file
@@ -14,7 +17,8 @@ from primi.workflow.submission_file import SubmissionError, submit_file
 
 @task()
 def process_upload(upload_id: str) -> None:
-    """Check the upload and, unless it is a check only and if it has no errors, load it."""
+    """Check the upload and, unless it is a check only and if it has no errors, load it; a loaded
+    file starts its review (state checked)."""
     upload = Upload.objects.select_related("institution").get(pk=upload_id)
     upload.state = Upload.State.RUNNING
     upload.save(update_fields=["state"])
@@ -37,5 +41,17 @@ def process_upload(upload_id: str) -> None:
         upload.report = result.as_report()
         upload.submission = result.load.submission if result.load else None
     upload.finished_at = timezone.now()
-    upload.save(update_fields=["state", "report", "submission", "finished_at"])
+    with transaction.atomic():  # a loaded file never lacks its review
+        upload.save(update_fields=["state", "report", "submission", "finished_at"])
+        if upload.submission is not None:
+            lifecycle.open_review(
+                upload.submission, upload.institution, upload=upload, actor=upload.user
+            )
     report_progress(key, DONE)
+
+
+@task()
+def release_review(review_id: int) -> bool:
+    """Publish a scheduled submission once its release time has come; queued for that time when
+    a steward schedules it. Does nothing if it was returned, rescheduled later or published."""
+    return lifecycle.release(review_id)

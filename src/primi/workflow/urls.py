@@ -1,8 +1,8 @@
-"""Submission pages, under the language prefix."""
+"""Submission and review pages, under the language prefix."""
 
 from django.urls import path
 
-from primi.workflow import views
+from primi.workflow import review_views, views
 
 app_name = "workflow"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
         name="upload_annotated",
     ),
     path("templates/", views.template_download, name="templates"),
+    path("inbox/", review_views.inbox, name="inbox"),
+    path("country-work/", review_views.country_work, name="country_work"),
+    path("regional-work/", review_views.regional_work, name="regional_work"),
+    path("reviews/<int:review_id>/", review_views.review_detail, name="review"),
 ]
