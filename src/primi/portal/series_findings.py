@@ -6,6 +6,10 @@ the warnings ("override"). A file sent through the site also keeps its whole rep
 `workflow.Upload`, whose findings may name a series key. Both are read here for the published
 submissions of a series. Messages are not shown: a finding's message may quote a cell's value,
 and the cell may since have been withheld; the rule's definition says what was checked.
+
+Discrepancies discussed between countries (`primi.findings`) are shown once settled, with their
+resolution and its date: never while open, and never their discussion, which stays between the
+countries involved.
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from primi.checks.rules import rules
+from primi.findings.models import STEWARD_ORIGIN, Finding
+from primi.portal.formatting import date
 from primi.workflow.models import Upload
 
 
@@ -78,3 +86,48 @@ def series_findings(
 def _reports(submissions: Iterable[int]) -> list[tuple[int, dict]]:
     uploads = Upload.objects.filter(submission_id__in=list(submissions))
     return [(pk, report or {}) for pk, report in uploads.values_list("submission_id", "report")]
+
+
+@dataclass(frozen=True)
+class SettledFinding:
+    """A discrepancy on the series that the countries involved have settled, as published."""
+
+    title: str
+    state: str
+    origin: str
+    periods: str
+    resolution: str
+    resolved: str
+
+
+def settled_findings(key: str, lang: str) -> list[SettledFinding]:
+    """The settled findings on `key`, latest resolution first: only what may be public."""
+    settled = (
+        Finding.objects.filter(keys__series_key=key, resolved_at__isnull=False)
+        .exclude(state=Finding.State.OPEN)
+        .order_by("-resolved_at", "-pk")
+    )
+    found = []
+    for finding in settled.prefetch_related("keys"):
+        own = next(k for k in finding.keys.all() if k.series_key == key)
+        found.append(
+            SettledFinding(
+                title=finding.title,
+                state=finding.get_state_display(),
+                origin=_("regional steward")
+                if finding.origin == STEWARD_ORIGIN
+                else _("check %(rule)s") % {"rule": finding.origin},
+                periods=_period_range(own.start_period, own.end_period),
+                resolution=finding.resolution,
+                resolved=date(finding.resolved_at, lang),
+            )
+        )
+    return found
+
+
+def _period_range(start: str, end: str) -> str:
+    if not start and not end:
+        return _("every period")
+    if start == end:
+        return start
+    return f"{start or '…'} – {end or '…'}"
