@@ -9,6 +9,7 @@ from primi.api import countries, dataflows, indicators, observations, series
 from primi.api.conditional import conditional_get
 from primi.api.docs import OfflineSwagger
 from primi.api.errors import install_error_handlers, no_such_resource
+from primi.api.submissions_api import install as install_submissions
 
 DESCRIPTION = """Published regional migration statistics for the portal and for scripts.
 
@@ -35,6 +36,7 @@ for module in (series, observations, countries, indicators):
     module.router.add_decorator(conditional_get(), mode="view")
 for module in (dataflows, series, observations, countries, indicators):
     api.add_router("", module.router)
+install_submissions(api)
 
 unknown = Router()
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]

@@ -1,6 +1,11 @@
 """Pages of primi.audit, under the language prefix."""
 
-from django.urls import path  # noqa: F401 - the app adds its pages here
+from django.urls import path
+
+from primi.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.events, name="events"),
+    path("export.csv", views.export, name="export"),
+]

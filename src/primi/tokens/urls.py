@@ -1,6 +1,12 @@
 """Pages of primi.tokens, under the language prefix."""
 
-from django.urls import path  # noqa: F401 - the app adds its pages here
+from django.urls import path
+
+from primi.tokens import views
 
 app_name = "tokens"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.token_list, name="list"),
+    path("new/", views.token_create, name="create"),
+    path("<int:token_id>/revoke/", views.token_revoke, name="revoke"),
+]
