@@ -17,9 +17,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.dispatch import Signal
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from primi.audit.trail import record
 from primi.store.models import Submission
 from primi.store.publication import publish_submission
 from primi.workflow import scopes
@@ -142,9 +144,7 @@ def open_review(
             },
         )
         if created:
-            ReviewStep.objects.create(
-                review=review, to_state=State.CHECKED, action=Action.LOAD, actor=actor
-            )
+            _record(review, Action.LOAD, "", actor, "")
     return review
 
 
@@ -174,11 +174,19 @@ def _release_instant(when: dt.datetime | None) -> dt.datetime:
     return when
 
 
-def _record(review: Review, action: str, from_state: str, actor, comment: str) -> ReviewStep:
+def _record(
+    review: Review,
+    action: str,
+    from_state: str,
+    actor: AbstractBaseUser | None,
+    comment: str,
+    request: HttpRequest | None = None,
+) -> ReviewStep:
+    """Save the moved review, append its step, and append the move to the audit trail."""
     now = timezone.now()
     review.updated_at = now
     review.save()
-    return ReviewStep.objects.create(
+    step = ReviewStep.objects.create(
         review=review,
         from_state=from_state,
         to_state=review.state,
@@ -187,6 +195,19 @@ def _record(review: Review, action: str, from_state: str, actor, comment: str) -
         at=now,
         comment=comment,
     )
+    record(
+        request,
+        f"review.{action}",
+        obj=review,
+        institution=review.institution,
+        summary=f"{review.dataflow} #{review.submission_id}: {from_state or '-'} -> {review.state}",
+        actor=actor,
+        from_state=from_state,
+        to_state=review.state,
+        comment=comment,
+        scheduled_for=review.scheduled_for.isoformat() if review.scheduled_for else None,
+    )
+    return step
 
 
 def move(
@@ -197,12 +218,14 @@ def move(
     comment: str = "",
     when: dt.datetime | None = None,
     revision_note: str = "",
+    request: HttpRequest | None = None,
 ) -> Review:
     """Make one move, or raise IllegalMove with a message in the active language.
 
     The review is re-read under a lock, so two people acting at once cannot both move it.
     `when` is the release instant (schedule, reschedule); `revision_note` is the public note a
-    correction of published figures must carry when it is submitted.
+    correction of published figures must carry when it is submitted; `request` gives the audit
+    trail the address the move came from.
     """
     comment = comment.strip()
     with transaction.atomic():
@@ -230,7 +253,8 @@ def move(
             locked.scheduled_for = None
         from_state = locked.state
         locked.state = target
-        step = _record(locked, action, from_state, user, comment)
+        actor = user if user.is_authenticated else None
+        step = _record(locked, action, from_state, actor, comment, request)
         if action in (Action.SCHEDULE, Action.RESCHEDULE):
             _enqueue_release(locked)
     review.refresh_from_db()
@@ -259,7 +283,7 @@ def release(review_id: int, now: dt.datetime | None = None) -> bool:
     with transaction.atomic():
         locked = (
             Review.objects.select_for_update()
-            .select_related("submission")
+            .select_related("submission", "institution")
             .filter(pk=review_id)
             .first()
         )

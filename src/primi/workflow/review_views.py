@@ -106,7 +106,6 @@ def _page(
         "forms": forms_,
         "error": error,
         "correction": correction,
-        "is_member": lifecycle.PROVIDER in lifecycle.roles_of(request.user, review),
     }
     return render(request, "workflow/review/detail.html", context, status=status)
 
@@ -130,6 +129,7 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             comment=data.get("comment") or "",
             when=data.get("release_at"),
             revision_note=data.get("revision_note") or "",
+            request=request,
         )
     except IllegalMove as refused:
         return _page(request, review, bound=form, error=refused.message, status=400)
