@@ -1,6 +1,8 @@
 """Pages of primi.deadlines, under the language prefix."""
 
-from django.urls import path  # noqa: F401 - the app adds its pages here
+from django.urls import path
+
+from primi.deadlines import views
 
 app_name = "deadlines"
-urlpatterns: list = []
+urlpatterns = [path("", views.calendar, name="calendar")]

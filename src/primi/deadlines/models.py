@@ -1,0 +1,59 @@
+"""What each country owes and when, and which reminders went out.
+
+An `Obligation` says that a country (or one institution of it) sends a dataflow's data for every
+period of a frequency, `lag_days` after the period ends. Whether it arrived is read from the
+store, never recorded here. A `Reminder` row is written for each e-mail's item so that the
+reminder command, however often it runs, reminds nobody twice of the same thing on one day.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Obligation(models.Model):
+    class Frequency(models.TextChoices):
+        ANNUAL = "A", _("annual")
+        QUARTERLY = "Q", _("quarterly")
+        MONTHLY = "M", _("monthly")
+
+    dataflow = models.CharField(max_length=64)
+    country = models.CharField(max_length=3, db_index=True, help_text="ISO 3166-1 alpha-3.")
+    frequency = models.CharField(max_length=1, choices=Frequency.choices)
+    lag_days = models.PositiveIntegerField(
+        help_text="Days after the end of the period by which the data are due."
+    )
+    institution = models.ForeignKey(
+        "workflow.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text="The institution that sends it; empty: any institution of the country.",
+    )
+
+    class Meta:
+        ordering = ["country", "dataflow", "frequency"]
+
+    def __str__(self) -> str:
+        who = self.institution.code if self.institution_id else self.country
+        return f"{self.dataflow} {self.frequency} {who} +{self.lag_days}d"
+
+
+class Reminder(models.Model):
+    """One item of one reminder e-mail: who was reminded of which period, on which day."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE)
+    period = models.CharField(max_length=16)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    sent_on = models.DateField()
+    overdue = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "period", "user", "sent_on"], name="deadlines_remind_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.obligation} {self.period} {self.sent_on}"
