@@ -165,7 +165,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRIMI_TRUSTED_PROXY else ["REMOTE_ADDR"]
 )
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "workflow:upload_new"
+LOGIN_REDIRECT_URL = "workflow:inbox"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

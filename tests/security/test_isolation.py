@@ -24,9 +24,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from portal.explorer_frames import frame
 
+from primi.audit.trail import record
+from primi.findings.threads import open_or_update
 from primi.store.loading import load_frame
 from primi.store.models import Submission
 from primi.store.publication import publish_submission
+from primi.tokens.credentials import issue
+from primi.workflow.lifecycle import open_review
 from primi.workflow.models import Institution, Membership, Upload
 
 pytestmark = pytest.mark.django_db
@@ -98,10 +102,15 @@ def world() -> World:
         state=Upload.State.DONE, submission=draft.submission,
         report={"findings": [{"rule": "L1_NUMBER", "message": f"cell {MARK}"}]},
     )  # fmt: skip
+    review = open_review(draft.submission, mex_inst, upload=upload, actor=mex_user)
+    token, _text = issue(mex_inst, f"{MARK} token", ["DF_RETURNS"], mex_user)
+    finding = open_or_update([MEX_KEY], "steward", f"{MARK} finding between MEX and USA")
+    event = record(None, "upload.created", obj=upload, institution=mex_inst, country="MEX",
+                   summary=f"{MARK} sent")  # fmt: skip
     world = World(gtm_user, mex_user)
-    world.private += [upload, draft.submission, embargo.submission]
+    world.private += [upload, draft.submission, embargo.submission, review, token, finding, event]
     world.uuids.add(upload.pk)
-    world.int_ids |= {draft.submission.pk, embargo.submission.pk}
+    world.int_ids |= {draft.submission.pk, embargo.submission.pk, review.pk, token.pk, finding.pk}
     return world
 
 
@@ -176,7 +185,8 @@ def test_a_guatemalan_provider_changes_nothing_of_mexico(world: World) -> None:
     answered = 0
     for url in _urls(world):
         response = client.post(url.split("?")[0], {"comment": MARK, "action": "certify",
-                                                   "state": "accepted", "text": MARK})  # fmt: skip
+                                                   "state": "accepted", "resolution": MARK,
+                                                   "text": MARK, "name": MARK})  # fmt: skip
         assert response.status_code < 500, f"POST {url} answered {response.status_code}"
         answered += 1
     assert answered > 60

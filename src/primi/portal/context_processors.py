@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from primi.demo import demo_data_present
 from primi.portal.formatting import d3_number_locale, d3_time_locale
+from primi.workflow import scopes
 
 
 def synthetic_data(request: HttpRequest) -> dict[str, bool]:
@@ -78,10 +79,34 @@ NAV = (
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The main menu; the section holding the current page is marked for screen readers."""
+    """The main menu, and for a signed-in user the menu of their work (by role); the section
+    holding the current page is marked for screen readers."""
     items = []
     for name, label in NAV:
         url = reverse(name)
         current = request.path == url if name == "portal:home" else request.path.startswith(url)
         items.append({"url": url, "label": label, "current": current})
-    return {"nav_items": items}
+    work = []
+    for name, label in _work_menu(request):
+        url = reverse(name)
+        work.append({"url": url, "label": label, "current": request.path.startswith(url)})
+    return {"nav_items": items, "work_items": work}
+
+
+def _work_menu(request: HttpRequest) -> list[tuple[str, Any]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    steward = scopes.is_steward(user)
+    menu: list[tuple[str, Any]] = []
+    if steward or scopes.member_institutions(user).exists():
+        menu += [("workflow:inbox", _lazy("My inbox")), ("workflow:upload_new", _lazy("Send data"))]
+    if scopes.coordinated_countries(user):
+        menu.append(("workflow:country_work", _lazy("My country")))
+    if steward:
+        menu.append(("workflow:regional_work", _lazy("The region")))
+    menu += [("findings:list", _lazy("Findings")), ("deadlines:calendar", _lazy("Calendar")),
+             ("tokens:list", _lazy("API tokens"))]  # fmt: skip
+    if steward:
+        menu.append(("audit:events", _lazy("Audit trail")))
+    return menu
