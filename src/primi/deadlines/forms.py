@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 MAX_DAYS = 5 * 366
 
 
+def default_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last year and the next three months."""
+    return today - dt.timedelta(days=365), today + dt.timedelta(days=92)
+
+
 class WindowForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
     start = forms.DateField(
@@ -26,12 +31,10 @@ class WindowForm(forms.Form):
             self.fields[name].error_messages["invalid"] = _("Write a date as YYYY-MM-DD.")
 
     def window(self, today: dt.date) -> tuple[dt.date, dt.date]:
-        """The dates asked for, else the last year and the next three months."""
+        """The dates asked for, else `default_window`."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return (
-            data.get("start") or today - dt.timedelta(days=365),
-            data.get("end") or today + dt.timedelta(days=92),
-        )
+        start, end = default_window(today)
+        return data.get("start") or start, data.get("end") or end
 
     def clean(self) -> dict:
         data = super().clean()

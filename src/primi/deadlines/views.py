@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from primi.deadlines.forms import WindowForm
+from primi.deadlines.forms import WindowForm, default_window
 from primi.deadlines.models import Obligation
 from primi.deadlines.presentation import calendar_sections
 from primi.portal.code_names import area_name
@@ -38,8 +38,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("country", "")
     if asked and asked not in countries:
         raise Http404
-    form = WindowForm(request.GET or None, countries=[(c, area_name(c, lang)) for c in countries])
     today = dt.datetime.now(dt.UTC).date()
+    form = WindowForm(
+        request.GET or None,
+        countries=[(c, area_name(c, lang)) for c in countries],
+        initial=dict(zip(("start", "end"), default_window(today), strict=True)),
+    )
     context: dict = {"form": form, "sections": []}
     if form.is_bound and not form.is_valid():
         return render(request, "deadlines/calendar.html", context, status=400)
