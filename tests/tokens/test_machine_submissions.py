@@ -97,7 +97,11 @@ def test_a_workbook_with_an_error_is_checked_and_reported(people, make_token, tm
 
 
 @pytest.mark.parametrize(
-    ("lang", "words"), [("es", "cabecera «Authorization"), ("en", "header 'Authorization")]
+    ("lang", "words"),
+    [
+        ("es", "clave de API de la institución en la cabecera «Authorization"),
+        ("en", "header 'Authorization"),
+    ],
 )
 def test_no_token_is_401_in_the_readers_language(people, lang, words):
     response = _post(None, GOOD_FLOWS.encode(), lang=lang)
@@ -129,7 +133,7 @@ def test_a_revoked_token_is_401_and_its_use_recorded(people, make_token):
     stored = ApiToken.objects.get()
     client_for(people.focal).post(f"/en/tokens/{stored.pk}/revoke/")
     response = _post(token, GOOD_FLOWS.encode(), lang="es")
-    assert response.status_code == 401 and "revocado" in response.json()["detail"]
+    assert response.status_code == 401 and "revocada" in response.json()["detail"]
     assert response.json()["en"].startswith("This API token has been revoked")
     assert not Upload.objects.exists()
     refused = AuditEvent.objects.get(action="token.refused")
@@ -191,7 +195,7 @@ def test_a_token_limited_to_a_dataflow_refuses_another(people, make_token):
     assert "may only send DF_RETURNS" in body["message"]
     report = _get(token, body["id"]).json()["report"]
     assert report["refused"]["rule"] == "TOKEN_DATAFLOW"
-    assert "solo puede enviar DF_RETURNS" in report["refused"]["es"]
+    assert "esta clave solo puede enviar DF_RETURNS" in report["refused"]["es"]
     assert not Submission.objects.exists()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -127,8 +128,13 @@ def test_pages_need_sign_in_and_forms_need_csrf(people):
 
 
 @pytest.mark.parametrize(
-    ("lang", "title"), [("es", "Tokens de API"), ("en", "API tokens"), ("fr", "Jetons d’API")]
+    ("lang", "title", "button"),
+    [
+        ("es", "Claves de API", "Crear la clave"),
+        ("en", "API tokens", "Create the token"),
+        ("fr", "Jetons d'API", "Créer le jeton"),
+    ],
 )
-def test_the_page_speaks_the_readers_language(people, lang, title):
-    page = client_for(people.focal).get(f"/{lang}/tokens/").content.decode()
-    assert f"<h1>{title}</h1>" in page
+def test_the_page_speaks_the_readers_language(people, lang, title, button):
+    page = html.unescape(client_for(people.focal).get(f"/{lang}/tokens/").content.decode())
+    assert f"<h1>{title}</h1>" in page and button in page

@@ -54,7 +54,7 @@ class TokenAuth(HttpBearer):
         if scheme.lower() != "bearer" or not text.strip():
             raise TokenRefused(
                 "Send the institution's API token in the header 'Authorization: Bearer <token>'.",
-                "Envíe el token de API de la institución en la cabecera "
+                "Envíe la clave de API de la institución en la cabecera "
                 "«Authorization: Bearer <token>».",
             )
         return self.authenticate(request, text.strip())
@@ -64,7 +64,7 @@ class TokenAuth(HttpBearer):
         if found is None:
             raise TokenRefused(
                 "The API token is not valid: check that it was copied whole.",
-                "El token de API no es válido: compruebe que se copió entero.",
+                "La clave de API no es válida: compruebe que se copió entera.",
             )
         if found.revoked or not found.created_by.is_active:
             trail.record(
@@ -78,7 +78,7 @@ class TokenAuth(HttpBearer):
             )
             raise TokenRefused(
                 "This API token has been revoked: ask the institution for a new one.",
-                "Este token de API fue revocado: pida uno nuevo a la institución.",
+                "Esta clave de API fue revocada: pida una nueva a la institución.",
             )
         credentials.touch(found)
         return found

@@ -46,8 +46,8 @@ def refusal(name: str, others: list[str], allowed: list[str]) -> dict:
     report = SubmissionError(
         name,
         RULE,
-        f"{name}: el archivo es del flujo de datos {flows}, pero este token solo puede enviar "
-        f"{may}. Use un token de ese flujo o pida uno a su institución.",
+        f"{name}: el archivo es del flujo de datos {flows}, pero esta clave solo puede enviar "
+        f"{may}. Use una clave de ese flujo o pida una a su institución.",
         f"{name}: the file is of dataflow {flows}, but this token may only send {may}. Use a "
         "token for that dataflow or ask your institution for one.",
     ).as_report()
