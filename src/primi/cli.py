@@ -82,10 +82,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if args.lang == "es"
         else f"Standard: {len(created)} new artefact version(s)."
     )
+    from primi.deadlines.demo import demo_obligations
     from primi.workflow.demo_accounts import create_demo_accounts
 
     print(load_demo(progress=True))
     print(create_demo_accounts())
+    demo_obligations()
     if not args.no_serve:
         _serve(args.port)
     return EXIT_OK

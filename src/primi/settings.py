@@ -79,7 +79,8 @@ WSGI_APPLICATION = "primi.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project templates first: they replace those of django.contrib.admin (logged_out.html).
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -168,6 +169,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflow:inbox"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Reminders and other mail: SMTP when PRIMI_EMAIL_HOST is set, else printed on the console.
+EMAIL_HOST = os.environ.get("PRIMI_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("PRIMI_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("PRIMI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PRIMI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = bool(EMAIL_HOST)
+DEFAULT_FROM_EMAIL = os.environ.get("PRIMI_FROM_EMAIL", "PRIMI <primi@localhost>")
+PRIMI_SITE_URL = os.environ.get("PRIMI_SITE_URL", "")
 
 PRIMI_UPLOAD_MAX_BYTES = int(os.environ.get("PRIMI_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
 PRIMI_UPLOAD_MAX_ROWS = int(os.environ.get("PRIMI_UPLOAD_MAX_ROWS", "5000000"))

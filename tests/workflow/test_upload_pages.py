@@ -213,3 +213,13 @@ def test_coordinators_read_their_countrys_reports_and_act_on_none(focal):
     explained = {"L1_COUNTING_BASIS": "Coordinator tries to explain"}
     assert guatemala.post(f"/es/submissions/{upload.pk}/explain/", explained).status_code == 404
     assert Upload.objects.count() == 1
+
+
+def test_sending_a_file_is_in_the_audit_trail(focal):
+    from primi.audit.models import AuditEvent
+
+    _send(focal, GOOD, check_only=True)
+    upload = Upload.objects.get()
+    event = AuditEvent.objects.get(action="upload.created")
+    assert event.object_id == str(upload.pk) and event.institution == "GTM_IGM"
+    assert event.summary == upload.original_name and event.ip

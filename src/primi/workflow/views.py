@@ -12,12 +12,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
+from primi.audit.trail import record
 from primi.checks.annotated_workbook import annotate_workbook
 from primi.checks.report import findings_from_json
 from primi.ingest.template import write_template
 from primi.workflow import scopes
 from primi.workflow.forms import ExplanationForm, TemplateForm, UploadForm
-from primi.workflow.models import Institution, Upload
+from primi.workflow.models import Institution, Review, Upload
 from primi.workflow.progress import read_progress
 from primi.workflow.tasks import process_upload
 
@@ -52,6 +53,8 @@ def upload_new(request: HttpRequest) -> HttpResponse:
             original_name=Path(form.cleaned_data["file"].name).name,
             check_only=form.cleaned_data["check_only"],
         )
+        record(request, "upload.created", obj=upload, institution=upload.institution,
+               country=upload.institution.country, summary=upload.original_name)  # fmt: skip
         process_upload.enqueue(str(upload.pk))
         return redirect("workflow:upload", upload_id=upload.pk)
     uploads = Upload.objects.filter(institution__in=institutions)[:20]
@@ -69,6 +72,9 @@ def _detail(request: HttpRequest, upload: Upload, form: ExplanationForm | None =
         # A sheet column only where a finding names one: a text file has no sheets.
         "has_sheets": any(f.get("sheet") for f in upload.report.get("findings") or []),
         "explain_form": form if rules else None,
+        "review": Review.objects.filter(submission_id=upload.submission_id).first()
+        if upload.submission_id
+        else None,
     }
 
 
