@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
 from django.test import Client, RequestFactory
 
-from primi.audit.models import AppendOnlyError, AuditEvent
+from primi.audit.append_only import AppendOnlyError
+from primi.audit.models import AuditEvent
 from primi.audit.trail import record
 
 pytestmark = pytest.mark.django_db

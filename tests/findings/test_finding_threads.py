@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from primi.audit.append_only import AppendOnlyError
 from primi.findings.keys import SeriesRange
-from primi.findings.models import AppendOnly, Finding, FindingKey, Message
+from primi.findings.models import Finding, FindingKey, Message
 from primi.findings.threads import ThreadError, open_or_update, post, settle
 from primi.workflow.models import Institution, Membership, Role
 
@@ -152,9 +153,9 @@ def test_messages_are_append_only(people) -> None:
     finding = open_or_update([MEX_HND], "L3_OUTLIER", "Gap.")
     message = finding.messages.get()
     message.text = "rewritten"
-    with pytest.raises(AppendOnly):
+    with pytest.raises(AppendOnlyError):
         message.save()
-    with pytest.raises(AppendOnly):
+    with pytest.raises(AppendOnlyError):
         message.delete()
     assert Message.objects.get(pk=message.pk).text == "Gap."
 

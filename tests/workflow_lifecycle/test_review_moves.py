@@ -9,6 +9,7 @@ import pytest
 from conftest import CORRECTED_VALUE
 from django.utils import timezone, translation
 
+from primi.audit.append_only import AppendOnlyError
 from primi.store.models import Submission
 from primi.workflow import lifecycle
 from primi.workflow.lifecycle import TRANSITIONS, Action, IllegalMove
@@ -269,8 +270,10 @@ def test_the_history_is_append_only(people, load):
         "Listo.",
     )
     step.comment = "changed"
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         step.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         step.delete()
+    with pytest.raises(AppendOnlyError):
+        review.steps.all().delete()
     assert ReviewStep.objects.get(pk=step.pk).comment == "Listo."

@@ -8,27 +8,15 @@ snapshot keeps who it was.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-
-class AppendOnlyError(Exception):
-    """Raised on any attempt to edit or delete an audit event."""
+from primi.audit.append_only import AppendOnlyModel
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("Audit events cannot be edited.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Audit events cannot be deleted.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One action: who did it, for which institution or country, what, when and from where."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -45,19 +33,9 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["username", "at"], name="audit_user_at")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Audit events cannot be edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Audit events cannot be deleted.")

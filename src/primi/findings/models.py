@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from primi.audit.append_only import AppendOnlyModel
+
 STEWARD_ORIGIN = "steward"
 
 
@@ -83,11 +85,7 @@ class FindingCountry(models.Model):
         return self.country
 
 
-class AppendOnly(Exception):
-    """A message was about to be changed or deleted."""
-
-
-class Message(models.Model):
+class Message(AppendOnlyModel):
     """One entry of a finding's thread; `state` is the state it set, if it set one."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="messages")
@@ -103,11 +101,3 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.finding_id} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnly("a message of a finding's thread is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("a message of a finding's thread is never deleted")

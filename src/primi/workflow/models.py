@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from primi.audit.append_only import AppendOnlyModel
+
 
 class Institution(models.Model):
     """A national institution that submits data: migration directorate, statistics office, ..."""
@@ -145,7 +147,7 @@ class Review(models.Model):
         return f"{self.institution.code} {self.dataflow} #{self.submission_id} ({self.state})"
 
 
-class ReviewStep(models.Model):
+class ReviewStep(AppendOnlyModel):
     """One move of a review, appended and never changed: the review's history."""
 
     class Action(models.TextChoices):
@@ -176,14 +178,6 @@ class ReviewStep(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("a review step is never changed once written")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("a review step is never deleted")
 
     def __str__(self) -> str:
         return f"{self.review_id}: {self.from_state} -{self.action}-> {self.to_state}"
