@@ -5,6 +5,7 @@ import os
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,41 +15,27 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def _environment(**values: str) -> dict[str, str]:
-    """This process's environment without what the test run itself sets for Django."""
+def _check_deploy(settings_module: str, home: Path) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` in a new process, as a server would start, without what the
+    test run itself sets for Django (DJANGO_ALLOW_ASYNC_UNSAFE)."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return env | values
-
-
-def test_manage_check_deploy_is_clean_with_the_production_settings(tmp_path):
-    env = _environment(
-        **{
-            "DJANGO_SETTINGS_MODULE": "primi.production_settings",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "PRIMI_HOME": str(tmp_path),
-        }
-    )
-    run = subprocess.run(
+    env |= {"DJANGO_SETTINGS_MODULE": settings_module, "SECRET_KEY": secrets.token_urlsafe(50),
+            "PRIMI_HOME": str(home)}  # fmt: skip
+    return subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
+
+
+def test_manage_check_deploy_is_clean_with_the_production_settings(tmp_path):
+    run = _check_deploy("primi.production_settings", tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "no issues" in run.stdout
 
 
 def test_the_development_settings_are_not_deployable(tmp_path):
     """The check fails where it should: primi.settings alone lacks HTTPS-only cookies."""
-    env = _environment(
-        **{
-            "DJANGO_SETTINGS_MODULE": "primi.settings",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "PRIMI_HOME": str(tmp_path),
-        }
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    run = _check_deploy("primi.settings", tmp_path)
     assert run.returncode != 0 and "SESSION_COOKIE_SECURE" in run.stderr + run.stdout
 
 
