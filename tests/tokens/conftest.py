@@ -7,39 +7,15 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
+from region_people import region_people
 from token_people import TOKEN_TEXT, client_for
-
-from primi.workflow.models import Institution, Membership, Role
-
-
-def _user(name: str):
-    return get_user_model().objects.create_user(name, password="a long passphrase 42")
 
 
 @pytest.fixture
 def people(db, settings, tmp_path) -> SimpleNamespace:
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.PRIMI_HOME = tmp_path
-    gtm = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
-    gtm_ine = Institution.objects.create(code="GTM_INE", name="INE", country="GTM")
-    mex = Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX")
-    focal, mex_focal = _user("focal-gtm"), _user("focal-mex")
-    Membership.objects.create(user=focal, institution=gtm)
-    Membership.objects.create(user=mex_focal, institution=mex)
-    coordinator = _user("coord-gtm")
-    Role.objects.create(user=coordinator, kind=Role.Kind.COORDINATOR, country="GTM")
-    steward = _user("steward")
-    Role.objects.create(user=steward, kind=Role.Kind.STEWARD)
-    return SimpleNamespace(
-        gtm=gtm,
-        gtm_ine=gtm_ine,
-        mex=mex,
-        focal=focal,
-        mex_focal=mex_focal,
-        coordinator=coordinator,
-        steward=steward,
-    )
+    return region_people()
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from region_people import region_people
 
-from primi.workflow.models import Institution, Membership, Review, Role, Upload
+from primi.workflow.models import Review, Upload
 
 HEADER = (
     "DATAFLOW,FREQ,REF_AREA,INDICATOR,COUNTERPART_AREA,SEX,AGE,POP_GROUP,TIME_PERIOD,OBS_VALUE,"
@@ -30,10 +30,6 @@ def flows_csv(value: float) -> str:
     return HEADER + f"PRIMI:DF_FLOWS(1.0),M,GTM,ENTRY,MEX,_T,_T,_T,2024-01,{value:g},EV,EVENTS\n"
 
 
-def _user(name: str):
-    return get_user_model().objects.create_user(name)  # force_login: no password to hash
-
-
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -44,24 +40,7 @@ def client_for(user) -> Client:
 def people(db, settings, tmp_path) -> SimpleNamespace:
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.PRIMI_HOME = tmp_path
-    gtm = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
-    mex = Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX")
-    focal, mex_focal = _user("focal-gtm"), _user("focal-mex")
-    Membership.objects.create(user=focal, institution=gtm)
-    Membership.objects.create(user=mex_focal, institution=mex)
-    coordinator, hnd_coordinator = _user("coord-gtm"), _user("coord-hnd")
-    Role.objects.create(user=coordinator, kind=Role.Kind.COORDINATOR, country="GTM")
-    Role.objects.create(user=hnd_coordinator, kind=Role.Kind.COORDINATOR, country="HND")
-    steward = _user("steward")
-    Role.objects.create(user=steward, kind=Role.Kind.STEWARD)
-    return SimpleNamespace(
-        gtm=gtm,
-        focal=focal,
-        mex_focal=mex_focal,
-        coordinator=coordinator,
-        hnd_coordinator=hnd_coordinator,
-        steward=steward,
-    )
+    return region_people()
 
 
 @pytest.fixture

@@ -1,0 +1,34 @@
+"""The people of the workflow tests: Guatemala's migration institute and statistics office,
+Mexico's migration unit, a focal point of each of Guatemala's institute and Mexico's unit,
+the coordinators of Guatemala and Honduras, and a regional steward."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+
+from primi.workflow.models import Institution, Membership, Role
+
+PASSWORD = "a long passphrase 42"
+
+
+def region_people() -> SimpleNamespace:
+    users = get_user_model().objects
+
+    def user(name: str):  # noqa: ANN202
+        return users.create_user(name, password=PASSWORD)
+
+    gtm = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
+    gtm_ine = Institution.objects.create(code="GTM_INE", name="INE", country="GTM")
+    mex = Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX")
+    focal, mex_focal = user("focal-gtm"), user("focal-mex")
+    Membership.objects.create(user=focal, institution=gtm)
+    Membership.objects.create(user=mex_focal, institution=mex)
+    coordinator, hnd_coordinator, steward = user("coord-gtm"), user("coord-hnd"), user("steward")
+    Role.objects.create(user=coordinator, kind=Role.Kind.COORDINATOR, country="GTM")
+    Role.objects.create(user=hnd_coordinator, kind=Role.Kind.COORDINATOR, country="HND")
+    Role.objects.create(user=steward, kind=Role.Kind.STEWARD)
+    return SimpleNamespace(gtm=gtm, gtm_ine=gtm_ine, mex=mex, focal=focal, mex_focal=mex_focal,
+                           coordinator=coordinator, hnd_coordinator=hnd_coordinator,
+                           steward=steward)  # fmt: skip
