@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from primi.deadlines.schedule import expected
 from primi.portal.code_names import area_name, dataflow_name
 from primi.portal.formatting import date
 from primi.standard.catalogue import load_standard
+from primi.workflow.models import Institution
 
 LANGUAGES = ("es", "en")
 
@@ -38,15 +40,29 @@ class Item:
     overdue: bool
 
 
-def due_items(today: dt.date, days: int, back: int) -> list[Item]:
+def due_items(
+    today: dt.date, days: int, back: int, obligations: QuerySet[Obligation] | None = None
+) -> list[Item]:
     """Periods not received that are due within `days` days, or overdue since `back` days."""
     found = []
-    for obligation in Obligation.objects.select_related("institution"):
+    if obligations is None:
+        obligations = Obligation.objects.all()
+    for obligation in obligations.select_related("institution"):
         items = expected(obligation, today - dt.timedelta(days=back), today + dt.timedelta(days))
         for item, status in zip(items, obligation_statuses(obligation, items, today), strict=True):
             if status.state in (State.MISSING, State.PENDING):
                 found.append(Item(obligation, item.period, item.due, item.due < today))
     return found
+
+
+def due_for(user: AbstractBaseUser, today: dt.date, days: int = 30, back: int = 90) -> list[Item]:
+    """What the user's institutions owe (`due_items`): the focal point's inbox shows it."""
+    institutions = Institution.objects.filter(membership__user=user)
+    countries = institutions.values("country")
+    owed = Obligation.objects.filter(
+        Q(institution__in=institutions) | Q(institution__isnull=True, country__in=countries)
+    )
+    return sorted(due_items(today, days, back, owed), key=lambda item: item.due)
 
 
 def focal_points(obligation: Obligation) -> list[AbstractBaseUser]:

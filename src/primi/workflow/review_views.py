@@ -16,9 +16,17 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from primi.deadlines.reminders import Item as DueItem
+from primi.deadlines.reminders import due_for
+from primi.findings.access import visible_findings
+from primi.findings.models import Finding
+from primi.portal.code_names import area_name, dataflow_name
+from primi.portal.formatting import date
+from primi.standard.catalogue import load_standard
 from primi.workflow import lifecycle, scopes
 from primi.workflow.lifecycle import Action, IllegalMove
 from primi.workflow.models import Review, ReviewStep
@@ -163,13 +171,29 @@ def inbox(request: HttpRequest) -> HttpResponse:
             review__in=returned, action=Action.RETURN
         ).select_related("actor")
     }
+    lang = (get_language() or "es")[:2]
     context = {
         "has_institution": scopes.member_institutions(request.user).exists(),
         "checked": _listed(mine.filter(state=State.CHECKED))[:LISTED],
         "returned": [(review, comments.get(review.pk)) for review in returned],
         "in_progress": _listed(mine.filter(state__in=IN_PROGRESS))[:LISTED],
+        "due": [_due_row(item, lang) for item in due_for(request.user, timezone.localdate())],
+        "open_findings": visible_findings(request.user)
+        .filter(state=Finding.State.OPEN)
+        .order_by("-created_at")[:LISTED],
     }
     return render(request, "workflow/review/inbox.html", context)
+
+
+def _due_row(item: DueItem, lang: str) -> dict:
+    obligation = item.obligation
+    return {
+        "dataflow": dataflow_name(load_standard().dataflow(obligation.dataflow), lang),
+        "country": area_name(obligation.country, lang),
+        "period": item.period,
+        "due": date(item.due, lang),
+        "overdue": item.overdue,
+    }
 
 
 @login_required
