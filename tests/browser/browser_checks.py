@@ -41,7 +41,14 @@ def watch_page(page: Page) -> Watch:
     page.on("console", on_console)
     page.on("pageerror", lambda error: seen.errors.append(str(error)))
     page.on("request", on_request)
-    page.on("requestfailed", lambda request: seen.failed.append(request.url))
+
+    def on_failed(request: Request) -> None:
+        # Cancelled by the browser itself (the page moved on before a favicon arrived, a file
+        # was saved as a download): not an answer the site failed to give.
+        if request.failure != "net::ERR_ABORTED":
+            seen.failed.append(f"{request.url} ({request.failure})")
+
+    page.on("requestfailed", on_failed)
     return seen
 
 
