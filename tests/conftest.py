@@ -1,9 +1,11 @@
-"""Shared fixtures: the path to ../shared's real data."""
+"""Shared fixtures: the path to ../shared's real data; the workflow's people (region_people)."""
 
 from pathlib import Path
 
 import pytest
 from shared_paths import REAL
+
+pytest_plugins = ["region_people"]
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,20 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from primi.workflow.models import Institution, Membership, Role
 
 PASSWORD = "a long passphrase 42"
+
+
+def client_for(user) -> Client:  # noqa: ANN001 - any user model
+    """A test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def region_people() -> SimpleNamespace:
@@ -32,3 +41,11 @@ def region_people() -> SimpleNamespace:
     return SimpleNamespace(gtm=gtm, gtm_ine=gtm_ine, mex=mex, focal=focal, mex_focal=mex_focal,
                            coordinator=coordinator, hnd_coordinator=hnd_coordinator,
                            steward=steward)  # fmt: skip
+
+
+@pytest.fixture
+def people(db, settings, tmp_path) -> SimpleNamespace:  # noqa: ANN001 - pytest fixtures
+    """`region_people()`, with uploads kept under the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.PRIMI_HOME = tmp_path
+    return region_people()

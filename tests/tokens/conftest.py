@@ -4,18 +4,10 @@ regional steward, and tokens made through the real page."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
 
 import pytest
-from region_people import region_people
-from token_people import TOKEN_TEXT, client_for
-
-
-@pytest.fixture
-def people(db, settings, tmp_path) -> SimpleNamespace:
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    settings.PRIMI_HOME = tmp_path
-    return region_people()
+from region_people import client_for
+from token_people import TOKEN_TEXT
 
 
 @pytest.fixture

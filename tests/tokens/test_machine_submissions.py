@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from token_people import GOOD_FLOWS, HEADER, client_for
+from region_people import client_for
+from token_people import GOOD_FLOWS, HEADER
 
 from primi.audit.models import AuditEvent
 from primi.ingest.template import SHEETS, write_template

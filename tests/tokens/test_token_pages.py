@@ -9,7 +9,8 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
-from token_people import TOKEN_TEXT, client_for
+from region_people import client_for
+from token_people import TOKEN_TEXT
 
 from primi.audit.models import AuditEvent
 from primi.tokens.models import ApiToken

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import CORRECTED_VALUE
 from django.utils import timezone, translation
+from review_files import CORRECTED_VALUE
 
 from primi.audit.append_only import AppendOnlyError
 from primi.store.models import Submission

@@ -7,9 +7,10 @@ import datetime as dt
 import html
 
 import pytest
-from conftest import CORRECTED_VALUE, client_for
 from django.test import Client
 from django.utils import timezone
+from region_people import client_for
+from review_files import CORRECTED_VALUE
 
 from primi.audit.models import AuditEvent
 from primi.workflow import lifecycle

@@ -8,11 +8,11 @@ import datetime as dt
 import io
 
 import pytest
-from conftest import FIRST_VALUE, KEY
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_tasks import task_backends
+from review_files import FIRST_VALUE, KEY
 
 from primi.store.models import Submission
 from primi.store.queries import current_values, draft_values

@@ -15,10 +15,8 @@ API; the tokens page shows how to call them.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +29,7 @@ from primi.audit import trail
 from primi.tokens import credentials
 from primi.tokens.models import ApiToken
 from primi.tokens.screening import process_limited_upload
+from primi.workflow import intake
 from primi.workflow.models import Upload
 from primi.workflow.tasks import process_upload
 
@@ -148,26 +147,16 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status:
     if sent.size > settings.PRIMI_UPLOAD_MAX_BYTES:
         raise _too_large(sent.size)
     check_only = request.POST.get("check_only", "").strip().lower() in TRUE_WORDS
-    with transaction.atomic():
-        upload = Upload.objects.create(
-            user=token.created_by,
-            institution=token.institution,
-            file=sent,
-            original_name=Path(sent.name).name,
-            check_only=check_only,
-        )
-        trail.record(
-            request,
-            "upload.created",
-            obj=upload,
-            actor=token.created_by,
-            institution=token.institution,
-            summary=upload.original_name,
-            via="api",
-            token=token.prefix,
-            check_only=check_only,
-            bytes=sent.size,
-        )
+    upload = intake.receive(
+        request,
+        user=token.created_by,
+        institution=token.institution,
+        sent=sent,
+        check_only=check_only,
+        via="api",
+        token=token.prefix,
+        bytes=sent.size,
+    )
     if token.dataflows:
         process_limited_upload.enqueue(str(upload.pk), list(token.dataflows))
     else:

@@ -12,11 +12,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
-from primi.audit.trail import record
 from primi.checks.annotated_workbook import annotate_workbook
 from primi.checks.report import findings_from_json
 from primi.ingest.template import write_template
-from primi.workflow import scopes
+from primi.workflow import intake, scopes
 from primi.workflow.forms import ExplanationForm, TemplateForm, UploadForm
 from primi.workflow.models import Institution, Review, Upload
 from primi.workflow.progress import read_progress
@@ -46,15 +45,13 @@ def upload_new(request: HttpRequest) -> HttpResponse:
     institutions = Institution.objects.filter(membership__user=request.user)
     form = UploadForm(request.POST or None, request.FILES or None, institutions=institutions)
     if request.method == "POST" and form.is_valid():
-        upload = Upload.objects.create(
+        upload = intake.receive(
+            request,
             user=request.user,
             institution=form.cleaned_data["institution"],
-            file=form.cleaned_data["file"],
-            original_name=Path(form.cleaned_data["file"].name).name,
+            sent=form.cleaned_data["file"],
             check_only=form.cleaned_data["check_only"],
         )
-        record(request, "upload.created", obj=upload, institution=upload.institution,
-               country=upload.institution.country, summary=upload.original_name)  # fmt: skip
         process_upload.enqueue(str(upload.pk))
         return redirect("workflow:upload", upload_id=upload.pk)
     uploads = Upload.objects.filter(institution__in=institutions)[:20]
