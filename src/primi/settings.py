@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "primi.tokens",
     "primi.findings",
     "primi.deadlines",
+    "primi.sandbox",
     "primi.sdmx",
     "primi.api",
     "primi.portal",

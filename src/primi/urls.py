@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("tokens/", include("primi.tokens.urls")),
     path("findings/", include("primi.findings.urls")),
     path("calendar/", include("primi.deadlines.urls")),
+    path("sandbox/", include("primi.sandbox.urls")),
     path("", include("primi.portal.urls")),
     prefix_default_language=True,
 )
