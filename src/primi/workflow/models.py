@@ -8,15 +8,45 @@ a background task, with the report kept beside it.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from primi.audit.append_only import AppendOnlyModel
+from primi.standard.catalogue import load_standard
+
+# Computed by the platform from the other dataflows: nobody sends it.
+DERIVED_DATAFLOW = "DF_DERIVED"
+
+
+def sendable_dataflows() -> tuple[str, ...]:
+    """The ids of the standard's dataflows a provider may be responsible for."""
+    return tuple(df.id for df in load_standard().dataflows if df.id != DERIVED_DATAFLOW)
+
+
+def validate_dataflows(value: object) -> None:
+    """Refuse anything but a list of the standard's sent dataflow ids, naming the unknown ones."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("Give a list of dataflow ids."), code="invalid")
+    known = sendable_dataflows()
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise ValidationError(
+            _("Unknown dataflow: %(unknown)s. The dataflows are: %(known)s."),
+            code="unknown_dataflow",
+            params={"unknown": ", ".join(unknown), "known": ", ".join(known)},
+        )
 
 
 class Institution(models.Model):
-    """A national institution that submits data: migration directorate, statistics office, ..."""
+    """A national institution that submits data: migration directorate, statistics office, ...
+
+    `dataflows` names the dataflows (ids of the standard, e.g. DF_FLOWS) the institution is
+    responsible for, and so the only ones its providers and API tokens may send. An institution
+    with none named may send nothing: responsibility is given, never assumed, so a new
+    institution cannot load another's figures by mistake.
+    """
 
     class Kind(models.TextChoices):
         MIGRATION = "migration", _("migration directorate")
@@ -29,9 +59,19 @@ class Institution(models.Model):
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3.")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    dataflows = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_dataflows],
+        help_text='Dataflow ids it is responsible for, e.g. ["DF_FLOWS", "DF_RETURNS"].',
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def sends(self, dataflow: str) -> bool:
+        """Whether the institution is responsible for `dataflow`."""
+        return dataflow in self.dataflows
 
 
 class Membership(models.Model):
