@@ -1,6 +1,7 @@
 """The people of the workflow tests: Guatemala's migration institute and statistics office,
-Mexico's migration unit, a focal point of each of Guatemala's institute and Mexico's unit,
-the coordinators of Guatemala and Honduras, and a regional steward."""
+Mexico's migration unit (each responsible for its kind's dataflows), a focal point of each of
+Guatemala's institute and Mexico's unit, the coordinators of Guatemala and Honduras, and a
+regional steward."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from primi.workflow.models import Institution, Membership, Role
+
+MIGRATION_FLOWS = ["DF_FLOWS", "DF_RETURNS", "DF_IRREGULAR", "DF_SAFETY"]
+STATISTICS_FLOWS = ["DF_STOCKS", "DF_SOCIOECON"]
 
 PASSWORD = "a long passphrase 42"
 
@@ -28,9 +32,14 @@ def region_people() -> SimpleNamespace:
     def user(name: str):  # noqa: ANN202
         return users.create_user(name, password=PASSWORD)
 
-    gtm = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
-    gtm_ine = Institution.objects.create(code="GTM_INE", name="INE", country="GTM")
-    mex = Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX")
+    def institution(code: str, name: str, dataflows: list[str]) -> Institution:
+        return Institution.objects.create(
+            code=code, name=name, country=code[:3], dataflows=dataflows
+        )
+
+    gtm = institution("GTM_IGM", "IGM", MIGRATION_FLOWS)
+    gtm_ine = institution("GTM_INE", "INE", STATISTICS_FLOWS)
+    mex = institution("MEX_UPM", "UPM", MIGRATION_FLOWS)
     focal, mex_focal = user("focal-gtm"), user("focal-mex")
     Membership.objects.create(user=focal, institution=gtm)
     Membership.objects.create(user=mex_focal, institution=mex)

@@ -17,8 +17,12 @@ PASSWORD = "a long passphrase 42"
 @pytest.fixture
 def people(db) -> SimpleNamespace:
     users = get_user_model().objects
-    gtm = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
-    mex = Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX")
+    gtm = Institution.objects.create(
+        code="GTM_IGM", name="IGM", country="GTM", dataflows=["DF_FLOWS"]
+    )
+    mex = Institution.objects.create(
+        code="MEX_UPM", name="UPM", country="MEX", dataflows=["DF_FLOWS"]
+    )
     provider = users.create_user("focal-gtm", password=PASSWORD)
     Membership.objects.create(user=provider, institution=gtm)
     coordinator = users.create_user("coord-gtm", password=PASSWORD)

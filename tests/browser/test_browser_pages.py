@@ -118,7 +118,9 @@ def test_a_focal_point_sends_a_workbook_and_reads_the_report(
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.PRIMI_HOME = tmp_path
     user = get_user_model().objects.create_user("focal", password="a long passphrase 42")
-    gtm = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
+    gtm = Institution.objects.create(
+        code="GTM_IGM", name="IGM", country="GTM", dataflows=["DF_FLOWS"]
+    )
     Membership.objects.create(user=user, institution=gtm)
     book_path = write_template("DF_FLOWS", "GTM", language, tmp_path / "datos.xlsx")
     book = openpyxl.load_workbook(book_path)

@@ -32,7 +32,9 @@ VALUE = 73_519  # a figure found nowhere else
 def people(settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.PRIMI_HOME = tmp_path
-    igm = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
+    igm = Institution.objects.create(
+        code="GTM_IGM", name="IGM", country="GTM", dataflows=["DF_FLOWS"]
+    )
     users = get_user_model().objects
     Membership.objects.create(user=users.create_user("focal", password=PASSWORD), institution=igm)
     coordinator = users.create_user("coordina", password=PASSWORD)

@@ -21,7 +21,9 @@ def test_the_report_of_a_two_sheet_workbook_names_each_findings_sheet(
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.PRIMI_HOME = tmp_path
     user = get_user_model().objects.create_user("upm", password="a long passphrase 42")
-    institution = Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX")
+    institution = Institution.objects.create(
+        code="MEX_UPM", name="UPM", country="MEX", dataflows=["DF_FLOWS"]
+    )
     Membership.objects.create(user=user, institution=institution)
     book = two_sheet_bulletin(tmp_path / "boletin.xlsx", real_data)
 

@@ -85,8 +85,12 @@ def _load(key: str, value: float, provider: str, name: str, period: str = "2024-
 @pytest.fixture
 def world() -> World:
     users = get_user_model().objects
-    gtm_inst = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
-    mex_inst = Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX")
+    gtm_inst = Institution.objects.create(
+        code="GTM_IGM", name="IGM", country="GTM", dataflows=["DF_FLOWS"]
+    )
+    mex_inst = Institution.objects.create(
+        code="MEX_UPM", name="UPM", country="MEX", dataflows=["DF_FLOWS"]
+    )
     gtm_user = users.create_user("focal-gtm", password="a-long-password-for-gtm-1")
     mex_user = users.create_user(f"focal-{MARK}", password="a-long-password-for-mex-1")
     Membership.objects.create(user=gtm_user, institution=gtm_inst)

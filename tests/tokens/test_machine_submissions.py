@@ -15,10 +15,13 @@ from primi.audit.models import AuditEvent
 from primi.ingest.template import SHEETS, write_template
 from primi.store.models import Submission
 from primi.tokens.models import ApiToken
+from primi.workflow import submission_file
 from primi.workflow.models import Upload
 
 pytestmark = pytest.mark.django_db
 
+RETURNS = HEADER + "PRIMI:DF_RETURNS(1.0),M,GTM,RET_NAT,USA,_T,_T,_T,2024-01,10,PS,PERSONS\n"
+REMITTANCES = HEADER + "PRIMI:DF_REMITTANCES(1.0),Q,GTM,REM_IN,USA,_T,_T,_T,2024-Q1,9,USD,_Z\n"
 BAD_FLOWS = GOOD_FLOWS + "PRIMI:DF_FLOWS(1.0),M,GTM,ENTRY,ZZZ,_T,_T,_T,2024-01,12,EV,EVENTS\n"
 
 
@@ -66,14 +69,14 @@ def test_a_checked_csv_is_accepted_and_readable_with_the_token(people, make_toke
 
 
 def test_a_sent_file_is_loaded_as_a_draft_and_recorded(people, make_token):
-    token = make_token(people.coordinator, people.gtm_ine)
+    token = make_token(people.coordinator, people.gtm)
     response = _post(token, GOOD_FLOWS.encode(), remote_addr="192.0.2.7")
     assert response.status_code == 202
     upload = Upload.objects.get(pk=response.json()["id"])
-    assert upload.submission is not None and upload.submission.provider == "GTM_INE"
+    assert upload.submission is not None and upload.submission.provider == "GTM_IGM"
     assert upload.user == people.coordinator
     event = AuditEvent.objects.get(action="upload.created")
-    assert event.user == people.coordinator and event.institution == "GTM_INE"
+    assert event.user == people.coordinator and event.institution == "GTM_IGM"
     assert event.object_type == "workflow.upload" and event.object_id == str(upload.pk)
     assert event.detail["via"] == "api" and event.detail["token"] == token.split("_")[1]
     assert event.detail["check_only"] is False and event.ip == "192.0.2.7"
@@ -187,16 +190,64 @@ def test_a_request_without_a_file_says_how_to_send_one(people, make_token):
     assert response.status_code == 400 and "'file'" in response.json()["en"]
 
 
-def test_a_token_limited_to_a_dataflow_refuses_another(people, make_token):
-    token = make_token(people.focal, people.gtm, dataflows=("DF_RETURNS",))
-    response = _post(token, GOOD_FLOWS.encode(), lang="en")
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("es", "GTM_IGM no es responsable del flujo de datos DF_REMITTANCES; puede enviar: "),
+        ("en", "GTM_IGM is not responsible for dataflow DF_REMITTANCES; it may send: "),
+    ],
+)
+def test_a_dataflow_the_institution_does_not_send_is_refused(people, make_token, lang, words):
+    token = make_token(people.focal, people.gtm)
+    response = _post(token, REMITTANCES.encode(), name="remesas.csv", lang=lang)
     assert response.status_code == 202
     body = response.json()
-    assert body["state"] == "failed" and body["dataflow"] == "DF_FLOWS"
-    assert "may only send DF_RETURNS" in body["message"]
+    assert body["state"] == "failed" and body["dataflow"] == "DF_REMITTANCES"
+    assert body["message"].startswith("remesas.csv: ") and words in body["message"]
+    assert "DF_FLOWS, DF_IRREGULAR, DF_RETURNS, DF_SAFETY." in body["message"]
+    report = _get(token, body["id"], lang=lang).json()["report"]
+    assert report["refused"]["rule"] == "INSTITUTION_DATAFLOW"
+    assert report["file"] == "remesas.csv" and report["dataflow"] == "DF_REMITTANCES"
+    assert not Submission.objects.exists()
+
+
+def test_a_token_limited_to_a_dataflow_refuses_another_in_one_read(people, make_token, monkeypatch):
+    token = make_token(people.focal, people.gtm, dataflows=("DF_FLOWS",))
+    reads, checks = [], []
+    real_read = submission_file.read_any
+    monkeypatch.setattr(
+        submission_file, "read_any", lambda *a, **k: reads.append(a) or real_read(*a, **k)
+    )
+    monkeypatch.setattr(submission_file, "check_level_1", lambda *a, **k: checks.append(a))
+    response = _post(token, RETURNS.encode(), lang="en")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["state"] == "failed" and body["dataflow"] == "DF_RETURNS"
+    assert (
+        "this API token may not send dataflow DF_RETURNS; it may send: DF_FLOWS."
+        in (body["message"])
+    )
+    assert len(reads) == 1 and not checks
     report = _get(token, body["id"]).json()["report"]
     assert report["refused"]["rule"] == "TOKEN_DATAFLOW"
-    assert "esta clave solo puede enviar DF_RETURNS" in report["refused"]["es"]
+    assert (
+        "esta clave de API no puede enviar el flujo de datos DF_RETURNS"
+        in (report["refused"]["es"])
+    )
+    assert not Submission.objects.exists()
+
+
+def test_a_tokens_limit_never_widens_its_institution(people, make_token):
+    """A limit written before the institution lost a dataflow does not give it back."""
+    token = make_token(people.focal, people.gtm, dataflows=("DF_RETURNS",))
+    people.gtm.dataflows = ["DF_FLOWS"]
+    people.gtm.save()
+    body = _post(token, RETURNS.encode(), lang="en").json()
+    assert body["state"] == "failed"
+    assert (
+        "GTM_IGM is not responsible for dataflow DF_RETURNS; it may send no dataflow."
+        in (body["message"])
+    )
     assert not Submission.objects.exists()
 
 

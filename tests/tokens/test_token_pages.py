@@ -139,3 +139,28 @@ def test_pages_need_sign_in_and_forms_need_csrf(people):
 def test_the_page_speaks_the_readers_language(people, lang, title, button):
     page = html.unescape(client_for(people.focal).get(f"/{lang}/tokens/").content.decode())
     assert f"<h1>{title}</h1>" in page and button in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("es", "GTM_IGM no es responsable de DF_STOCKS: una clave solo puede enviar los flujos"),
+        ("en", "GTM_IGM is not responsible for DF_STOCKS: a token may send only the dataflows"),
+        ("fr", "GTM_IGM n’est pas responsable de DF_STOCKS : un jeton ne peut envoyer que"),
+    ],
+)
+def test_a_tokens_limit_stays_within_its_institutions_dataflows(people, lang, words):
+    """Guatemala's coordinator may pick INE's DF_STOCKS, but not for IGM, which does not send it."""
+    client = client_for(people.coordinator)
+    data = {"institution": people.gtm.pk, "name": "x", "dataflows": ["DF_FLOWS", "DF_STOCKS"]}
+    response = client.post(f"/{lang}/tokens/new/", data)
+    assert response.status_code == 400
+    assert words in html.unescape(response.content.decode())
+    assert not ApiToken.objects.exists()
+    page = client.get("/en/tokens/").content.decode()
+    assert 'value="DF_STOCKS"' in page and 'value="DF_REMITTANCES"' not in page
+    unknown = client.post("/en/tokens/new/", {**data, "dataflows": ["DF_REMITTANCES"]})
+    assert unknown.status_code == 400 and "Select a valid choice" in unknown.content.decode()
+    data["dataflows"] = ["DF_RETURNS"]
+    assert client.post("/en/tokens/new/", data).status_code == 200
+    assert ApiToken.objects.get().dataflows == ["DF_RETURNS"]

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from region_people import MIGRATION_FLOWS
 
 from primi.store.models import Observation, Submission
 from primi.workflow.models import Institution, Membership, Role, Upload
@@ -25,8 +26,10 @@ def focal(settings, tmp_path) -> Client:
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.PRIMI_HOME = tmp_path
     user = get_user_model().objects.create_user("focal", password="a long passphrase 42")
-    gtm = Institution.objects.create(code="GTM_IGM", name="IGM", country="GTM")
-    Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX")
+    gtm = Institution.objects.create(
+        code="GTM_IGM", name="IGM", country="GTM", dataflows=MIGRATION_FLOWS
+    )
+    Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX", dataflows=MIGRATION_FLOWS)
     Membership.objects.create(user=user, institution=gtm)
     client = Client()
     client.force_login(user)
@@ -84,6 +87,45 @@ def test_a_refused_file_says_why(focal):
     assert "El archivo fue rechazado" in page or "rechaz" in page
     assert "no es de texto ni un libro .xlsx" in page
     assert Upload.objects.get().state == Upload.State.FAILED
+
+
+REMITTANCES = HEADER + "PRIMI:DF_REMITTANCES(1.0),Q,GTM,REM_IN,USA,_T,_T,_T,2024-Q1,9,USD,_Z\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "es",
+            "datos.csv: el archivo es del flujo de datos DF_REMITTANCES, pero GTM_IGM no es "
+            "responsable del flujo de datos DF_REMITTANCES; puede enviar: DF_FLOWS, "
+            "DF_IRREGULAR, DF_RETURNS, DF_SAFETY.",
+        ),
+        (
+            "en",
+            "datos.csv: the file is of dataflow DF_REMITTANCES, but GTM_IGM is not responsible "
+            "for dataflow DF_REMITTANCES; it may send: DF_FLOWS, DF_IRREGULAR, DF_RETURNS, "
+            "DF_SAFETY.",
+        ),
+    ],
+)
+def test_a_dataflow_the_institution_does_not_send_is_refused(focal, lang, words):
+    """Guatemala's migration institute sends no remittances: the central bank does."""
+    for check_only in (True, False):
+        page = html.unescape(_send(focal, REMITTANCES, check_only, lang=lang).content.decode())
+        assert words in page
+    assert {u.state for u in Upload.objects.all()} == {Upload.State.FAILED}
+    report = Upload.objects.first().report
+    assert report["refused"]["rule"] == "INSTITUTION_DATAFLOW"
+    assert report["dataflow"] == "DF_REMITTANCES" and report["file"] == "datos.csv"
+    assert not Submission.objects.exists() and not Observation.objects.exists()
+
+
+def test_an_institution_with_no_dataflow_named_sends_nothing(focal):
+    Institution.objects.filter(code="GTM_IGM").update(dataflows=[])
+    page = html.unescape(_send(focal, GOOD, check_only=False, lang="en").content.decode())
+    assert "GTM_IGM is not responsible for dataflow DF_FLOWS; it may send no dataflow." in page
+    assert not Submission.objects.exists()
 
 
 def test_another_institutions_upload_is_invisible(focal):

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from ingest.test_xlsx_tables import sheet_per_year
+from region_people import MIGRATION_FLOWS
 
 from primi.workflow.models import Institution, Membership, Upload
 
@@ -29,7 +30,10 @@ def focal(settings, tmp_path) -> Client:
     settings.PRIMI_HOME = tmp_path
     user = get_user_model().objects.create_user("upm", password="a long passphrase 42")
     Membership.objects.create(
-        user=user, institution=Institution.objects.create(code="MEX_UPM", name="UPM", country="MEX")
+        user=user,
+        institution=Institution.objects.create(
+            code="MEX_UPM", name="UPM", country="MEX", dataflows=MIGRATION_FLOWS
+        ),
     )
     client = Client()
     client.force_login(user)

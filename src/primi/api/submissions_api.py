@@ -3,10 +3,11 @@
 An institution's program sends a file with `Authorization: Bearer primi_<prefix>_<secret>`; the
 file becomes an upload of the token's institution, checked (and loaded unless `check_only`) by
 the workflow's background task exactly like a file sent through the site, in the name of the
-user who created the token. A token limited to some dataflows has its file's dataflow read
-first (primi.tokens.screening). Refusals are JSON in Spanish and English: 401 for a missing,
-unknown or revoked token, 413 for a file over PRIMI_UPLOAD_MAX_BYTES, 404 for an upload of
-another institution, as for one that does not exist.
+user who created the token. The task refuses a file of a dataflow the institution is not
+responsible for or, with a token limited to some dataflows, outside them (its report says so).
+Refusals are JSON in Spanish and English: 401 for a missing, unknown or revoked token, 413 for a
+file over PRIMI_UPLOAD_MAX_BYTES, 404 for an upload of another institution, as for one that does
+not exist.
 
 The operations are left out of the OpenAPI document, which lists the public read-only data
 API; the tokens page shows how to call them.
@@ -28,7 +29,6 @@ from primi.api.languages import chosen_language
 from primi.audit import trail
 from primi.tokens import credentials
 from primi.tokens.models import ApiToken
-from primi.tokens.screening import process_limited_upload
 from primi.workflow import intake
 from primi.workflow.models import Upload
 from primi.workflow.tasks import process_upload
@@ -157,10 +157,7 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status:
         token=token.prefix,
         bytes=sent.size,
     )
-    if token.dataflows:
-        process_limited_upload.enqueue(str(upload.pk), list(token.dataflows))
-    else:
-        process_upload.enqueue(str(upload.pk))
+    process_upload.enqueue(str(upload.pk), list(token.dataflows) or None)
     upload.refresh_from_db()
     state = _state(request, upload)
     response["Location"] = state["status_url"]

@@ -20,14 +20,20 @@ class ApiTokenQuerySet(models.QuerySet):
 
 
 class ApiToken(models.Model):
-    """One token of one institution, optionally limited to some dataflows."""
+    """One token of one institution, optionally limited to some of the institution's dataflows.
+
+    What it may send is always read with its institution's (`workflow.tasks.process_upload`): a
+    dataflow the institution is no longer responsible for is refused even if the limit names it.
+    """
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=8, unique=True)
     digest = models.CharField(max_length=64, help_text="SHA-256 (hex) of the whole token.")
     dataflows = models.JSONField(
-        default=list, blank=True, help_text="Dataflow ids the token may send; empty: any."
+        default=list,
+        blank=True,
+        help_text="Dataflow ids the token may send; empty: all of its institution's.",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now)
@@ -45,6 +51,3 @@ class ApiToken(models.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
-
-    def allows(self, dataflow: str) -> bool:
-        return not self.dataflows or dataflow in self.dataflows

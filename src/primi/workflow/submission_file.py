@@ -1,6 +1,7 @@
 """One file from a provider, from upload to a draft (or published) revision in the store.
 
-The order is fixed: limits, read into the canonical frame, codes resolved, and then the load, in
+The order is fixed: limits, read into the canonical frame, the sender's responsibility for the
+file's dataflow, codes resolved, and then the load, in
 one transaction, while levels 1, 2 and 3 check the file in other threads (they read no database;
 the load mostly waits on the database or on sqlite3, outside the GIL). The load commits only
 once every check has passed: a file with errors or unexplained warnings is rolled back (at the
@@ -11,7 +12,7 @@ the store. The history query, the file's hash and the load's preparation run bes
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,13 +33,20 @@ from primi.store.loading import LoadResult, LoadWithdrawn, load_frame, prepare_f
 from primi.store.provenance import SHEETS_NOTE
 from primi.workflow.progress import CHECK, LOAD, READ
 
+# A file of a dataflow its institution is not responsible for; or that its institution sends but
+# the API token it came with is not allowed to.
+INSTITUTION_RULE = "INSTITUTION_DATAFLOW"
+TOKEN_RULE = "TOKEN_DATAFLOW"
+
 
 class SubmissionError(Exception):
     """A file refused before any check could run, explained in Spanish and English."""
 
-    def __init__(self, file: str, rule: str, message_es: str, message_en: str) -> None:
+    def __init__(
+        self, file: str, rule: str, message_es: str, message_en: str, *, dataflow: str = ""
+    ) -> None:
         super().__init__(message_en)
-        self.file, self.rule = file, rule
+        self.file, self.rule, self.dataflow = file, rule, dataflow
         self.message_es, self.message_en = message_es, message_en
 
     @classmethod
@@ -48,13 +56,67 @@ class SubmissionError(Exception):
 
     def as_report(self) -> dict:
         """The report of a refused file: no rows read, one level-0 error."""
-        return {
+        report = {
             "file": self.file,
             "refused": {"rule": self.rule, "es": self.message_es, "en": self.message_en},
         }
+        if self.dataflow:
+            report["dataflow"] = self.dataflow
+        return report
 
     def message(self, lang: str) -> str:
         return self.message_es if lang == "es" else self.message_en
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """What a sender may send: its institution's dataflows, narrowed by an API token's limit.
+
+    `token` is None for a file sent through the site or with a token limited to nothing; else
+    the token's dataflows, of which only those of the institution count.
+    """
+
+    institution: str
+    dataflows: frozenset[str]
+    token: frozenset[str] | None = None
+
+    @classmethod
+    def of(
+        cls, institution: str, dataflows: Iterable[str], token: Iterable[str] | None = None
+    ) -> Responsibility:
+        limit = frozenset(token) if token else None
+        return cls(institution, frozenset(dataflows), limit)
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        return self.dataflows if self.token is None else self.dataflows & self.token
+
+    def check(self, name: str, dataflow: str) -> None:
+        """Refuse a file of `dataflow` the sender may not send, saying what it may send."""
+        if dataflow in self.allowed:
+            return
+        may = ", ".join(sorted(self.allowed))
+        if dataflow not in self.dataflows:
+            rule = INSTITUTION_RULE
+            es = f"{self.institution} no es responsable del flujo de datos {dataflow}"
+            en = f"{self.institution} is not responsible for dataflow {dataflow}"
+            ask_es, ask_en = "la coordinación de su país", "your country's coordinator"
+        else:
+            rule = TOKEN_RULE
+            es = f"esta clave de API no puede enviar el flujo de datos {dataflow}"
+            en = f"this API token may not send dataflow {dataflow}"
+            ask_es, ask_en = "su institución", "your institution"
+        raise SubmissionError(
+            name,
+            rule,
+            f"{name}: el archivo es del flujo de datos {dataflow}, pero {es}; "
+            + (f"puede enviar: {may}." if may else "no puede enviar ningún flujo de datos.")
+            + f" Si debe enviarlo, pida a {ask_es} que lo autorice.",
+            f"{name}: the file is of dataflow {dataflow}, but {en}; "
+            + (f"it may send: {may}." if may else "it may send no dataflow.")
+            + f" If it should, ask {ask_en} to allow it.",
+            dataflow=dataflow,
+        )
 
 
 @dataclass
@@ -155,9 +217,12 @@ def submit_file(
     explanations: dict[str, str] | None = None,
     override: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    responsibility: Responsibility | None = None,
 ) -> SubmissionResult:
     """Read, check and (unless a dry run, an error or an unexplained warning) load one file.
 
+    `responsibility` refuses, right after the one read, a file of a dataflow the sender may not
+    send (None: any, for the command line and the demo, which load as any provider).
     `file_name` is the name the submitter gave the file (an upload is stored under another);
     `explanations` maps warning rule ids to the submitter's explanation, kept with the revision;
     `override` is a steward's acceptance of warnings without explanation. `progress` gets
@@ -183,6 +248,11 @@ def submit_file(
             f"{name}: {rows} filas; el límite es {settings.PRIMI_UPLOAD_MAX_ROWS}.",
             f"{name}: {rows} rows; the limit is {settings.PRIMI_UPLOAD_MAX_ROWS}.",
         )  # fmt: skip
+    if responsibility is not None:
+        known = {df.id for df in std.dataflows}  # an unknown id gets L0_DATAFLOW below
+        for dataflow in _named_dataflows(read.dataflows):
+            if dataflow in known:
+                responsibility.check(name, dataflow)
     if read.refused:
         return _refused_read(read, name, dry_run, std)
     dataflow = _one_dataflow(read.dataflows, name, std)
@@ -265,6 +335,17 @@ def _refused_read(read: FileData, name: str, dry_run: bool, std: Standard) -> Su
             table, resolved = resolve_codes(read.table, std, name)
             findings += [*resolved, *check_level_1(table, std, dataflow=dataflow, file=name)]
     return SubmissionResult(name, dataflow, read.rows_read, dry_run, read.locate(findings))
+
+
+def _named_dataflows(refs: set[str]) -> list[str]:
+    """The dataflow ids a file's structure references name, those that can be parsed."""
+    named = set()
+    for ref in refs:
+        try:
+            named.add(parse_structure_ref(ref)[1])
+        except ValueError:
+            continue
+    return sorted(named)
 
 
 def _one_dataflow(refs: set[str], name: str, std: Standard) -> str:

@@ -12,13 +12,17 @@ from django_tasks import task
 from primi.workflow import lifecycle
 from primi.workflow.models import Upload
 from primi.workflow.progress import DONE, report_progress
-from primi.workflow.submission_file import SubmissionError, submit_file
+from primi.workflow.submission_file import Responsibility, SubmissionError, submit_file
 
 
 @task()
-def process_upload(upload_id: str) -> None:
+def process_upload(upload_id: str, token_dataflows: list[str] | None = None) -> None:
     """Check the upload and, unless it is a check only and if it has no errors, load it; a loaded
-    file starts its review (state checked)."""
+    file starts its review (state checked).
+
+    Only a file of a dataflow its institution is responsible for (and, when it came with an API
+    token limited to some dataflows, `token_dataflows`, one of those too) goes past its read.
+    """
     upload = Upload.objects.select_related("institution").get(pk=upload_id)
     upload.state = Upload.State.RUNNING
     upload.save(update_fields=["state"])
@@ -31,6 +35,9 @@ def process_upload(upload_id: str) -> None:
             file_name=upload.original_name,
             explanations=upload.explanations,
             override=upload.override,
+            responsibility=Responsibility.of(
+                upload.institution.code, upload.institution.dataflows, token_dataflows
+            ),
             progress=lambda stage, done, total: report_progress(key, stage, done, total),
         )
     except SubmissionError as err:
