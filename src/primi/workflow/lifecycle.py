@@ -6,6 +6,12 @@ Any step before publication can be returned with a comment, which ends that subm
 provider sends a new file. The store's submission stays a draft until the release task runs,
 so nothing is public before its time. Who holds which role is asked of `scopes`, never decided
 here.
+
+A practice review (of a sandbox's practice institution, `scopes.is_practice`) has the same moves,
+all of them made by its owner alone, who plays every role, the release task's included ("release
+now"); its release completes the review but publishes nothing, and the store would refuse it.
+Practice reviews are left out of everyone's real work (`work_reviews`) and their moves are
+recorded in the audit trail as `sandbox.review.*`, never as real review moves.
 """
 
 from __future__ import annotations
@@ -55,7 +61,7 @@ ROLES: dict[tuple[str, str], frozenset[str]] = {
     (State.CERTIFIED, Action.ACCEPT): frozenset({STEWARD}),
     (State.ACCEPTED, Action.SCHEDULE): frozenset({STEWARD}),
     (State.SCHEDULED, Action.RESCHEDULE): frozenset({STEWARD}),
-    (State.SCHEDULED, Action.RELEASE): frozenset({SYSTEM}),
+    (State.SCHEDULED, Action.RELEASE): frozenset({SYSTEM}),  # a practice's owner plays SYSTEM
     (State.SUBMITTED, Action.RETURN): frozenset({COORDINATOR, STEWARD}),
     (State.CERTIFIED, Action.RETURN): frozenset({COORDINATOR, STEWARD}),
     (State.ACCEPTED, Action.RETURN): frozenset({STEWARD}),
@@ -83,10 +89,17 @@ def _action_label(action: str) -> str:
     return str(Action(action).label) if action in Action.values else action
 
 
+PRACTICE_ROLES = frozenset({PROVIDER, COORDINATOR, STEWARD, SYSTEM})
+
+
 def roles_of(user: AnyUser, review: Review) -> frozenset[str]:
-    """The roles the user holds over this review, as `scopes` defines them."""
+    """The roles the user holds over this review, as `scopes` defines them: every role for the
+    owner of a practice review, none for anybody else over it."""
     if not user.is_authenticated:
         return frozenset()
+    if scopes.is_practice(review.institution):
+        owner = scopes.practice_institutions(user).filter(pk=review.institution_id).exists()
+        return PRACTICE_ROLES if owner else frozenset()
     held = set()
     if scopes.member_institutions(user).filter(pk=review.institution_id).exists():
         held.add(PROVIDER)
@@ -98,17 +111,29 @@ def roles_of(user: AnyUser, review: Review) -> frozenset[str]:
 
 
 def visible_reviews(user: AnyUser) -> QuerySet[Review]:
-    """Reviews of the institutions whose non-public work the user may see."""
+    """Reviews of the institutions whose non-public work the user may see (their own practice
+    reviews included)."""
     return Review.objects.filter(institution__in=scopes.visible_institutions(user))
 
 
+def work_reviews(user: AnyUser) -> QuerySet[Review]:
+    """The visible reviews that are real work: no practice review, not even the user's own."""
+    return visible_reviews(user).filter(institution__in=scopes.real_institutions())
+
+
+def practice_reviews(user: AnyUser) -> QuerySet[Review]:
+    """The user's own practice reviews."""
+    return Review.objects.filter(institution__in=scopes.practice_institutions(user))
+
+
 def allowed_actions(review: Review, user: AnyUser) -> list[str]:
-    """The moves this user can make on this review now, in the table's order."""
+    """The moves this user can make on this review now, in the table's order (the release
+    task's only for a practice's owner)."""
     held = roles_of(user, review)
     return [
         action
         for (state, action), who in ROLES.items()
-        if state == review.state and held & who and SYSTEM not in who
+        if state == review.state and held & who and (SYSTEM not in who or SYSTEM in held)
     ]
 
 
@@ -195,9 +220,10 @@ def _record(
         at=now,
         comment=comment,
     )
+    practice = scopes.is_practice(review.institution)
     record(
         request,
-        f"review.{action}",
+        f"sandbox.review.{action}" if practice else f"review.{action}",
         obj=review,
         institution=review.institution,
         summary=f"{review.dataflow} #{review.submission_id}: {from_state or '-'} -> {review.state}",
@@ -206,6 +232,7 @@ def _record(
         to_state=review.state,
         comment=comment,
         scheduled_for=review.scheduled_for.isoformat() if review.scheduled_for else None,
+        **({"practice": True} if practice else {}),
     )
     return step
 
@@ -225,7 +252,8 @@ def move(
     The review is re-read under a lock, so two people acting at once cannot both move it.
     `when` is the release instant (schedule, reschedule); `revision_note` is the public note a
     correction of published figures must carry when it is submitted; `request` gives the audit
-    trail the address the move came from.
+    trail the address the move came from. The release itself is a move only in practice (its
+    owner releases at once, and nothing is published); real releases are `release`'s.
     """
     comment = comment.strip()
     with transaction.atomic():
@@ -251,6 +279,8 @@ def move(
             locked.scheduled_for = _release_instant(when)
         elif action == Action.RETURN:
             locked.scheduled_for = None
+        if action == Action.RELEASE and not scopes.is_practice(locked.institution):
+            raise IllegalMove(_("Only the release task publishes a submission, at its time."))
         from_state = locked.state
         locked.state = target
         actor = user if user.is_authenticated else None
@@ -277,7 +307,8 @@ def release(review_id: int, now: dt.datetime | None = None) -> bool:
     """Publish a scheduled review whose instant has come; False (and nothing done) otherwise.
 
     Safe to run twice or late: a review returned, rescheduled later or already published is left
-    as it is. The store publishes at the real present, never at `now`.
+    as it is. The store publishes at the real present, never at `now`. A practice review is
+    released without publishing anything: its submission stays a draft for ever.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -294,7 +325,8 @@ def release(review_id: int, now: dt.datetime | None = None) -> bool:
             or locked.scheduled_for > now
         ):
             return False
-        if locked.submission.state != Submission.State.PUBLISHED:
+        practice = scopes.is_practice(locked.institution)
+        if not practice and locked.submission.state != Submission.State.PUBLISHED:
             publish_submission(locked.submission)
         locked.state = TRANSITIONS[(State.SCHEDULED, Action.RELEASE)]
         step = _record(locked, Action.RELEASE, State.SCHEDULED, None, "")

@@ -2,7 +2,9 @@
 steward's regional view, and one review with its history and the moves the reader may make.
 
 The moves and who may make them are in `lifecycle`; what a user may see is in `scopes`. A
-review outside the user's scope is a 404, the same as one that does not exist.
+review outside the user's scope is a 404, the same as one that does not exist. Practice reviews
+(the sandbox's) open here for their owner only, marked as practice, and are in no list of real
+work.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ BUTTONS = {
     Action.SCHEDULE: _("Schedule the release"),
     Action.RESCHEDULE: _("Change the release time"),
     Action.RETURN: _("Send back"),
+    Action.RELEASE: _("Release now (practice: nothing is published)"),
 }
 
 
@@ -114,6 +117,7 @@ def _page(
         "forms": forms_,
         "error": error,
         "correction": correction,
+        "practice": scopes.is_practice(review.institution),
     }
     return render(request, "workflow/review/detail.html", context, status=status)
 
@@ -156,7 +160,7 @@ def _listed(reviews: QuerySet[Review]) -> QuerySet[Review]:
 def inbox(request: HttpRequest) -> HttpResponse:
     """What waits for the provider: files checked but not yet submitted, and files sent back
     (with the comment) that no newer file of the same dataflow has answered yet."""
-    mine = lifecycle.visible_reviews(request.user).filter(
+    mine = lifecycle.work_reviews(request.user).filter(
         institution__in=scopes.member_institutions(request.user)
     )
     newer = Review.objects.filter(
@@ -200,7 +204,7 @@ def _due_row(item: DueItem, lang: str) -> dict:
 def country_work(request: HttpRequest) -> HttpResponse:
     """The reviews of the coordinator's countries, by state."""
     countries = sorted(scopes.coordinated_countries(request.user))
-    reviews = lifecycle.visible_reviews(request.user).filter(institution__country__in=countries)
+    reviews = lifecycle.work_reviews(request.user).filter(institution__country__in=countries)
     groups = [
         (label, _listed(reviews.filter(state=state))[:LISTED]) for state, label in State.choices
     ]
@@ -214,7 +218,7 @@ def regional_work(request: HttpRequest) -> HttpResponse:
     what was published lately. Not a steward: 404, like any page outside one's scope."""
     if not scopes.is_steward(request.user):
         raise Http404
-    reviews = lifecycle.visible_reviews(request.user)
+    reviews = lifecycle.work_reviews(request.user)
     since = timezone.now() - RECENT
     context = {
         "certified": _listed(reviews.filter(state=State.CERTIFIED))[:LISTED],

@@ -4,6 +4,11 @@ A provider acts for the institutions they are a member of; a country coordinator
 institution of their country; a regional steward and an administrator see every country. Views,
 the API and exports ask here, never decide themselves, so the isolation tests that walk every
 URL test these rules.
+
+Practice institutions (the training sandbox's, see `primi.sandbox`) are apart from all of it:
+only their owner sees them, whatever roles anyone holds, and they count for nobody's real work
+(no country, coordinator's or steward's view, inbox, token or menu lists them). The store knows
+them by their provider id's prefix and never publishes them.
 """
 
 from __future__ import annotations
@@ -11,9 +16,29 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from primi.store.publication import PRACTICE_PREFIX, is_practice_provider
 from primi.workflow.models import Institution, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def is_practice(institution: Institution) -> bool:
+    """Whether the institution is a sandbox's practice copy (never published, owner only)."""
+    return is_practice_provider(institution.code)
+
+
+def real_institutions() -> QuerySet[Institution]:
+    """Every institution but the practice copies: the ones real work is about."""
+    return Institution.objects.exclude(code__startswith=PRACTICE_PREFIX)
+
+
+def practice_institutions(user: AnyUser) -> QuerySet[Institution]:
+    """The user's own practice institutions (every copy they started, newest last)."""
+    if not user.is_authenticated:
+        return Institution.objects.none()
+    return Institution.objects.filter(
+        code__startswith=PRACTICE_PREFIX, membership__user=user
+    ).order_by("pk")
 
 
 def is_steward(user: AnyUser) -> bool:
@@ -36,21 +61,32 @@ def coordinated_countries(user: AnyUser) -> frozenset[str]:
 
 
 def member_institutions(user: AnyUser) -> QuerySet[Institution]:
-    """The institutions the user submits for (provider role)."""
+    """The real institutions the user submits for (provider role); practice copies aside."""
+    if not user.is_authenticated:
+        return Institution.objects.none()
+    return real_institutions().filter(membership__user=user)
+
+
+def acting_institutions(user: AnyUser) -> QuerySet[Institution]:
+    """Institutions whose files the user sends and explains: their own and their practice."""
     if not user.is_authenticated:
         return Institution.objects.none()
     return Institution.objects.filter(membership__user=user)
 
 
 def visible_institutions(user: AnyUser) -> QuerySet[Institution]:
-    """Institutions whose drafts, reports, findings and tokens the user may see."""
+    """Institutions whose drafts, reports, findings and tokens the user may see: in their real
+    scope, plus their own practice copies (never anyone else's, even for a steward)."""
     if not user.is_authenticated:
         return Institution.objects.none()
+    own_practice = Q(code__startswith=PRACTICE_PREFIX, membership__user=user)
     if is_steward(user):
-        return Institution.objects.all()
-    return Institution.objects.filter(
-        Q(membership__user=user) | Q(country__in=coordinated_countries(user))
-    ).distinct()
+        real = ~Q(code__startswith=PRACTICE_PREFIX)
+    else:
+        real = ~Q(code__startswith=PRACTICE_PREFIX) & (
+            Q(membership__user=user) | Q(country__in=coordinated_countries(user))
+        )
+    return Institution.objects.filter(real | own_practice).distinct()
 
 
 def visible_countries(user: AnyUser) -> frozenset[str] | None:

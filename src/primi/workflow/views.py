@@ -1,13 +1,15 @@
 """Submission pages: send a file, follow its check, read its report, download a template.
 
 Views stay thin: the work is in `submission_file`, `tasks` and `progress`. A user sees only the
-uploads of the institutions they belong to.
+uploads `scopes` lets them see. The sandbox's practice page is this same page (`send_page`) over
+the user's practice institution, so practice files get the very same checks and report.
 """
 
 import tempfile
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -24,12 +26,12 @@ from primi.workflow.tasks import process_upload
 
 def _own_upload(request: HttpRequest, upload_id: str, *, acting: bool = False) -> Upload:
     """The upload if the user may see it (`scopes.visible_institutions`: its providers, their
-    country's coordinators, stewards) or, `acting`, act on it (its providers, stewards);
-    404 otherwise, with no hint it exists."""
+    country's coordinators, stewards; a practice upload, its owner only) or, `acting`, act on it
+    (its providers, stewards); 404 otherwise, with no hint it exists."""
     user = request.user
     allowed = scopes.visible_institutions(user)
     if acting and not scopes.is_steward(user):
-        allowed = scopes.member_institutions(user)
+        allowed = scopes.acting_institutions(user)
     upload = (
         Upload.objects.filter(pk=upload_id, institution__in=allowed)
         .select_related("institution")
@@ -40,9 +42,11 @@ def _own_upload(request: HttpRequest, upload_id: str, *, acting: bool = False) -
     return upload
 
 
-@login_required
-def upload_new(request: HttpRequest) -> HttpResponse:
-    institutions = Institution.objects.filter(membership__user=request.user)
+def send_page(
+    request: HttpRequest, institutions: QuerySet[Institution], *, practice: bool = False
+) -> HttpResponse:
+    """The sending form for these institutions and their latest files; a file sent is received
+    and its check queued, and the browser goes to its page."""
     form = UploadForm(request.POST or None, request.FILES or None, institutions=institutions)
     if request.method == "POST" and form.is_valid():
         upload = intake.receive(
@@ -51,11 +55,18 @@ def upload_new(request: HttpRequest) -> HttpResponse:
             institution=form.cleaned_data["institution"],
             sent=form.cleaned_data["file"],
             check_only=form.cleaned_data["check_only"],
+            **({"practice": True} if practice else {}),
         )
         process_upload.enqueue(str(upload.pk))
         return redirect("workflow:upload", upload_id=upload.pk)
-    uploads = Upload.objects.filter(institution__in=institutions)[:20]
-    return render(request, "workflow/upload_new.html", {"form": form, "uploads": uploads})
+    uploads = Upload.objects.filter(institution__in=institutions).select_related("institution")
+    context = {"form": form, "uploads": uploads[:20], "practice": practice}
+    return render(request, "workflow/upload_new.html", context)
+
+
+@login_required
+def upload_new(request: HttpRequest) -> HttpResponse:
+    return send_page(request, scopes.member_institutions(request.user))
 
 
 def _detail(request: HttpRequest, upload: Upload, form: ExplanationForm | None = None) -> dict:
@@ -69,6 +80,7 @@ def _detail(request: HttpRequest, upload: Upload, form: ExplanationForm | None =
         # A sheet column only where a finding names one: a text file has no sheets.
         "has_sheets": any(f.get("sheet") for f in upload.report.get("findings") or []),
         "explain_form": form if rules else None,
+        "practice": scopes.is_practice(upload.institution),
         "review": Review.objects.filter(submission_id=upload.submission_id).first()
         if upload.submission_id
         else None,
@@ -142,7 +154,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
     lang = get_language() or "es"
     initial = {"lang": lang}
     if request.user.is_authenticated:
-        own = Institution.objects.filter(membership__user=request.user).first()
+        own = scopes.member_institutions(request.user).first()
         initial["country"] = own.country if own else None
     form = TemplateForm(request.GET or None, lang=lang, initial=initial)
     if request.GET and form.is_valid():
