@@ -179,9 +179,11 @@ def test_calendar_page_scope_and_formatting(institutions) -> None:
 
 
 def test_demo_obligations_are_created_once(institutions) -> None:
-    Institution.objects.create(code="CRI_DGME", name="DGME", country="CRI", kind="migration")
-    Institution.objects.filter(code="GTM_IGM").update(kind="migration")
-    Institution.objects.filter(code="GTM_INE").update(kind="statistics")
+    Institution.objects.create(
+        code="CRI_DGME", name="DGME", country="CRI", dataflows=["DF_FLOWS", "DF_RETURNS"]
+    )
+    Institution.objects.filter(code="GTM_IGM").update(dataflows=["DF_FLOWS", "DF_RETURNS"])
+    Institution.objects.filter(code="GTM_INE").update(dataflows=["DF_STOCKS"])
     created = demo_obligations()
     assert created == Obligation.objects.count() > 0
     assert demo_obligations() == 0
@@ -190,6 +192,11 @@ def test_demo_obligations_are_created_once(institutions) -> None:
     stocks = Obligation.objects.get(country="GTM", dataflow="DF_STOCKS")
     assert (stocks.frequency, stocks.institution.code) == ("A", "GTM_INE")
     assert Obligation.objects.get(country="MEX", dataflow="DF_STOCKS").institution is None
+    # Owed by whoever is responsible for the dataflow, whatever the institution's kind.
+    assert Obligation.objects.get(country="CRI", dataflow="DF_RETURNS").institution.code == (
+        "CRI_DGME"
+    )
+    assert Obligation.objects.get(country="CRI", dataflow="DF_SAFETY").institution is None
     assert not Obligation.objects.filter(dataflow="DF_DERIVED").exists()
     assert set(Obligation.objects.values_list("country", flat=True)) == {
         "CRI", "GTM", "HND", "MEX", "PAN"

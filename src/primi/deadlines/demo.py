@@ -1,8 +1,9 @@
 """Obligations for the demo: what each demo country's institutions would owe, and when.
 
 Frequencies are the finest each dataflow's indicators allow; lags are typical of the region
-(border records within weeks, surveys and censuses within months). A dataflow goes to the demo
-institution of the matching kind when the country has one, else to the whole country. Derived
+(border records within weeks, surveys and censuses within months). A dataflow is owed by the
+country's institution responsible for it (`Institution.dataflows`, set for the demo from
+`demo_accounts.DATAFLOWS_BY_KIND`) when it has one, else by the whole country. Derived
 indicators are computed by the platform and owed by nobody.
 """
 
@@ -12,17 +13,16 @@ from primi.deadlines.models import Obligation
 from primi.workflow.demo_accounts import INSTITUTIONS
 from primi.workflow.models import Institution
 
-Kind = Institution.Kind
-# dataflow: (frequency, lag in days, kind of institution that usually sends it)
-DEMO_DUTIES: dict[str, tuple[str, int, str]] = {
-    "DF_FLOWS": ("M", 45, Kind.MIGRATION),
-    "DF_RETURNS": ("M", 45, Kind.MIGRATION),
-    "DF_IRREGULAR": ("M", 45, Kind.MIGRATION),
-    "DF_SAFETY": ("Q", 60, Kind.MIGRATION),
-    "DF_PROTECTION": ("Q", 60, Kind.REFUGEE),
-    "DF_REMITTANCES": ("Q", 90, Kind.CENTRAL_BANK),
-    "DF_STOCKS": ("A", 180, Kind.STATISTICS),
-    "DF_SOCIOECON": ("A", 270, Kind.STATISTICS),
+# dataflow: (frequency, lag in days)
+DEMO_DUTIES: dict[str, tuple[str, int]] = {
+    "DF_FLOWS": ("M", 45),
+    "DF_RETURNS": ("M", 45),
+    "DF_IRREGULAR": ("M", 45),
+    "DF_SAFETY": ("M", 60),
+    "DF_PROTECTION": ("M", 60),
+    "DF_REMITTANCES": ("Q", 90),
+    "DF_STOCKS": ("A", 180),
+    "DF_SOCIOECON": ("A", 270),
 }
 
 
@@ -35,13 +35,14 @@ def demo_obligations() -> int:
     """Create the demo's obligations once (a second call creates none); the number created."""
     created = 0
     for country in demo_countries():
-        for dataflow, (freq, lag, kind) in DEMO_DUTIES.items():
-            institution = Institution.objects.filter(country=country, kind=kind).first()
+        institutions = list(Institution.objects.filter(country=country).order_by("code"))
+        for dataflow, (freq, lag) in DEMO_DUTIES.items():
+            sender = next((i for i in institutions if i.sends(dataflow)), None)
             _, new = Obligation.objects.get_or_create(
                 dataflow=dataflow,
                 country=country,
                 frequency=freq,
-                defaults={"lag_days": lag, "institution": institution},
+                defaults={"lag_days": lag, "institution": sender},
             )
             created += new
     return created

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from primi.standard.catalogue import Indicator, Standard, load_standard
 from primi.standard.frame import DIMENSIONS, conform
+from primi.standard.periods import period_bounds
 from primi.standard.population import WPP_REVISION, population
 
 SEED = 20_190_601
@@ -93,13 +95,21 @@ def demo_countries(std: Standard) -> tuple[str, ...]:
     return tuple(sorted(members))
 
 
-def periods(freq: str, last_year: int) -> list[str]:
+def periods(freq: str, last_year: int, until: dt.date | None = None) -> list[str]:
+    """The periods of `freq` from FIRST_YEAR to `last_year`, then those of the next year that
+    ended before `until` (none when it is None)."""
     years = range(FIRST_YEAR, last_year + 1)
     if freq == "M":
-        return [f"{y}-{m:02d}" for y in years for m in range(1, 13)]
-    if freq == "Q":
-        return [f"{y}-Q{q}" for y in years for q in range(1, 5)]
-    return [str(y) for y in years]
+        full = [f"{y}-{m:02d}" for y in years for m in range(1, 13)]
+        more = [f"{last_year + 1}-{m:02d}" for m in range(1, 13)]
+    elif freq == "Q":
+        full = [f"{y}-Q{q}" for y in years for q in range(1, 5)]
+        more = [f"{last_year + 1}-Q{q}" for q in range(1, 5)]
+    else:
+        return [str(y) for y in years]
+    if until is None:
+        return full
+    return full + [p for p in more if period_bounds(p)[1] < until]
 
 
 def _finest(freqs: tuple[str, ...]) -> str:
@@ -156,13 +166,20 @@ def _split(rng: np.random.Generator, totals: np.ndarray, shares: np.ndarray) -> 
 
 
 def _series_for(
-    rng: np.random.Generator, ind: Indicator, ref: str, last_year: int, out: _Rows
+    rng: np.random.Generator,
+    ind: Indicator,
+    ref: str,
+    last_year: int,
+    out: _Rows,
+    until: dt.date | None = None,
 ) -> np.ndarray | None:
-    """Add one reporter's series of one indicator; return the annual totals for derived rates."""
+    """Add one reporter's series of one indicator; return the annual totals (of full years) for
+    derived rates."""
     p = PROFILES[ind.id]
     freq = _finest(ind.freq)
-    times = periods(freq, last_year)
+    times = periods(freq, last_year, until)
     per_year = {"M": 12, "Q": 4, "A": 1}[freq]
+    full_years = (last_year - FIRST_YEAR + 1) * per_year
     pops = np.array([population(ref, int(t[:4])) for t in times])
     shape = _shape(rng, times, freq, p) * rng.lognormal(0, p.spread)
     attrs = {
@@ -182,7 +199,7 @@ def _series_for(
         _add_breakdowns(rng, ind, base, times, totals, attrs, out)
         if freq == "A":
             return totals
-        return totals.reshape(-1, per_year).sum(axis=1) if not stock else None
+        return totals[:full_years].reshape(-1, per_year).sum(axis=1) if not stock else None
     _add_rates(rng, ind, base, times, p.level * shape, attrs, out)
     return None
 
@@ -257,39 +274,71 @@ def _derived(std: Standard, annual: dict[tuple[str, str], np.ndarray], last_year
 
 
 def _plant_defects(table: pa.Table) -> pa.Table:
-    """Apply DEFECTS to a dataflow's frame; rows it does not concern pass through."""
-    cols = {name: table.column(name).to_pylist() for name in table.column_names}
-    drop: set[int] = set()
-    for what, indicator, ref, period in DEFECTS:
-        for i, (ind, area) in enumerate(zip(cols["INDICATOR"], cols["REF_AREA"], strict=True)):
-            if ind != indicator or area != ref:
-                continue
-            at_period = cols["TIME_PERIOD"][i] == period
-            is_total = all(cols[d][i] == "_T" for d in ("COUNTERPART_AREA", "AGE", "POP_GROUP"))
-            if what == "sex_parts_exceed_total" and at_period and is_total:
-                if cols["SEX"][i] == "F":
-                    cols["OBS_VALUE"][i] += 37
-            elif what == "outlier_spike" and at_period:
-                cols["OBS_VALUE"][i] *= 8
-            elif what == "missing_month" and at_period:
-                drop.add(i)
-            elif what == "counting_basis_mismatch":
-                cols["COUNTING_BASIS"][i] = "PERSONS"
-    if not drop and cols == {n: table.column(n).to_pylist() for n in table.column_names}:
+    """Apply DEFECTS to a dataflow's frame; rows it does not concern pass through.
+
+    Column operations on the rows each defect concerns, not a pass over every row in Python:
+    most dataflows have no defect, and the demo loads every dataflow."""
+    indicators = set(pc.unique(table.column("INDICATOR")).to_pylist())
+    planted = [d for d in DEFECTS if d[1] in indicators]
+    if not planted:
         return table
-    keep = [i for i in range(table.num_rows) if i not in drop]
-    planted = pa.table({n: [v[i] for i in keep] for n, v in cols.items()}, schema=table.schema)
-    return planted.set_column(
-        planted.schema.get_field_index("SOURCE_ROW"),
+    column = table.column
+    values = column("OBS_VALUE").to_numpy(zero_copy_only=False).copy()
+    basis = column("COUNTING_BASIS")
+    keep = np.ones(table.num_rows, dtype=bool)
+    totals = pc.and_(
+        pc.and_(pc.equal(column("COUNTERPART_AREA"), "_T"), pc.equal(column("AGE"), "_T")),
+        pc.equal(column("POP_GROUP"), "_T"),
+    )
+    changed = False
+    for what, indicator, ref, period in planted:
+        series = pc.and_(
+            pc.equal(column("INDICATOR"), indicator), pc.equal(column("REF_AREA"), ref)
+        )
+        at = _mask(pc.and_(series, pc.equal(column("TIME_PERIOD"), period)))
+        if what == "sex_parts_exceed_total":
+            at &= _mask(pc.and_(totals, pc.equal(column("SEX"), "F")))
+            values[at] += 37
+        elif what == "outlier_spike":
+            values[at] *= 8
+        elif what == "missing_month":
+            keep &= ~at
+        elif what == "counting_basis_mismatch":
+            at = _mask(series)
+            basis = pc.if_else(pa.array(at), pa.scalar("PERSONS", basis.type), basis)
+        changed = changed or bool(at.any())
+    if not changed:
+        return table
+    names = table.schema.names
+    table = table.set_column(
+        names.index("OBS_VALUE"),
+        table.schema.field("OBS_VALUE"),
+        pa.array(values, table.schema.field("OBS_VALUE").type),
+    ).set_column(names.index("COUNTING_BASIS"), table.schema.field("COUNTING_BASIS"), basis)
+    if not keep.all():
+        table = table.filter(pa.array(keep))
+    return table.set_column(
+        names.index("SOURCE_ROW"),
         "SOURCE_ROW",
-        pa.array(range(1, planted.num_rows + 1), pa.int64()),
+        pa.array(range(1, table.num_rows + 1), pa.int64()),
     )
 
 
+def _mask(condition: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A boolean column as a numpy mask, nulls false."""
+    return pc.fill_null(condition, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
 def generate(
-    seed: int = SEED, last_year: int | None = None, std: Standard | None = None
+    seed: int = SEED,
+    last_year: int | None = None,
+    std: Standard | None = None,
+    until: dt.date | None = None,
 ) -> Iterator[tuple[str, pa.Table]]:
-    """Yield (dataflow id, canonical frame) for every dataflow of the standard, derived last."""
+    """Yield (dataflow id, canonical frame) for every dataflow of the standard, derived last.
+
+    Monthly and quarterly series go on into the year after `last_year` up to the last period
+    that ended before `until` (when given), as a platform's latest figures would."""
     std = std or load_standard()
     last_year = last_year or dt.date.today().year - 1
     rng = np.random.default_rng(seed)
@@ -301,7 +350,7 @@ def generate(
         rows = _Rows()
         for ind in std.indicators_of(flow.id):
             for ref in countries:
-                totals = _series_for(rng, ind, ref, last_year, rows)
+                totals = _series_for(rng, ind, ref, last_year, rows, until)
                 if totals is not None:
                     annual[(ref, ind.id)] = totals
         yield flow.id, _plant_defects(rows.table())

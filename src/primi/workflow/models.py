@@ -28,7 +28,7 @@ def sendable_dataflows() -> tuple[str, ...]:
 def validate_dataflows(value: object) -> None:
     """Refuse anything but a list of the standard's sent dataflow ids, naming the unknown ones."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValidationError(_("Give a list of dataflow ids."), code="invalid")
+        raise ValidationError(_("Give a list of dataflow ids."), code="not_a_list")
     known = sendable_dataflows()
     unknown = [v for v in value if v not in known]
     if unknown:
