@@ -1,6 +1,7 @@
 """Isolation: every URL pattern and API route, walked as a provider of Guatemala and as an
 anonymous visitor, never shows or changes Mexico's drafts, reports, findings, reviews or tokens,
-and anonymous visitors get published data only.
+and anonymous visitors get published data only. Mexico's focal point also has a practice copy
+taken to its practice release: nobody else, a steward included, sees any of it anywhere.
 
 The walk is built from the URL resolver itself, so a page added later is walked too: each
 parameter of a route is filled with the ids and codes of Mexico's private objects, and every
@@ -26,18 +27,21 @@ from portal.explorer_frames import frame
 
 from primi.audit.trail import record
 from primi.findings.threads import open_or_update
+from primi.sandbox.practice import current_copy
 from primi.store.loading import load_frame
 from primi.store.models import Submission
 from primi.store.publication import publish_submission
 from primi.tokens.credentials import issue
-from primi.workflow.lifecycle import open_review
-from primi.workflow.models import Institution, Membership, Upload
+from primi.workflow.lifecycle import move, open_review
+from primi.workflow.models import Institution, Membership, Review, Role, Upload
 
 pytestmark = pytest.mark.django_db
 
 MARK = "zq9mx"  # in every private text of Mexico
 DRAFT_VALUE = 424_242.5
 EMBARGO_VALUE = 515_151.5
+PRACTICE_MARK = "pq7kx"  # in every text of Mexico's practice copy
+PRACTICE_VALUE = 616_161.5
 MEX_KEY = "M.MEX.RET_NAT._T._T._T._T"
 GTM_KEY = "M.GTM.RET_NAT._T._T._T._T"
 # Routes whose parameters are regular expressions: given as concrete paths.
@@ -65,7 +69,8 @@ def _texts(value: float) -> tuple[str, ...]:
             f"{value:,.1f}".replace(",", "#").replace(".", ",").replace("#", "."))  # fmt: skip
 
 
-SECRETS = (MARK, *_texts(DRAFT_VALUE), *_texts(EMBARGO_VALUE))
+PRACTICE_SECRETS = (PRACTICE_MARK, *_texts(PRACTICE_VALUE))
+SECRETS = (MARK, *_texts(DRAFT_VALUE), *_texts(EMBARGO_VALUE), *PRACTICE_SECRETS)
 
 
 @dataclass
@@ -115,7 +120,29 @@ def world() -> World:
     world.private += [upload, draft.submission, embargo.submission, review, token, finding, event]
     world.uuids.add(upload.pk)
     world.int_ids |= {draft.submission.pk, embargo.submission.pk, review.pk, token.pk, finding.pk}
+    _practise(world)
     return world
+
+
+def _practise(world: World) -> None:
+    """Mexico's focal point's practice copy: a file loaded and taken to the practice release."""
+    practice = current_copy(world.mex_user).institution
+    loaded = _load(MEX_KEY, PRACTICE_VALUE, practice.code, f"{PRACTICE_MARK}.csv", "2024-03")
+    upload = Upload.objects.create(
+        user=world.mex_user, institution=practice, original_name=f"{PRACTICE_MARK}.csv",
+        file=ContentFile(f"practice,{PRACTICE_MARK}\n".encode(), name=f"{PRACTICE_MARK}.csv"),
+        state=Upload.State.DONE, submission=loaded.submission,
+        report={"findings": [{"rule": "L1_NUMBER", "message": f"cell {PRACTICE_MARK}"}]},
+    )  # fmt: skip
+    review = open_review(loaded.submission, practice, upload=upload, actor=world.mex_user)
+    for action in ("submit", "certify", "accept"):
+        move(review, action, world.mex_user, comment=PRACTICE_MARK)
+    move(review, "schedule", world.mex_user, when=timezone.now() + dt.timedelta(hours=1))
+    move(review, "release", world.mex_user)
+    assert review.state == "published" and loaded.submission.published_at is None
+    world.private += [upload, loaded.submission, review, practice]
+    world.uuids.add(upload.pk)
+    world.int_ids |= {loaded.submission.pk, review.pk}
 
 
 def _routes(patterns: list, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -157,13 +184,15 @@ def _urls(world: World) -> Iterator[str]:
     yield from SDMX_PATHS
 
 
-def _assert_nothing_private(client: Client, world: World, who: str) -> int:
+def _assert_nothing_private(
+    client: Client, world: World, who: str, secrets: tuple[str, ...] = SECRETS
+) -> int:
     walked = 0
     for url in _urls(world):
         response = client.get(url, HTTP_ACCEPT_ENCODING="identity")
         body = response.getvalue().decode("utf-8", "replace") if response.status_code != 302 \
             else ""  # fmt: skip
-        leaked = [s for s in SECRETS if s in body]
+        leaked = [s for s in secrets if s in body]
         assert not leaked, f"{who} sees {leaked} at {url} ({response.status_code})"
         assert response.status_code < 500, f"{who}: {url} answered {response.status_code}"
         walked += 1
@@ -174,6 +203,16 @@ def test_a_guatemalan_provider_sees_nothing_of_mexico_anywhere(world: World) -> 
     client = Client()
     client.force_login(world.gtm_user)
     assert _assert_nothing_private(client, world, "GTM provider") > 60
+
+
+def test_a_steward_sees_nothing_of_someone_elses_practice_anywhere(world: World) -> None:
+    steward = get_user_model().objects.create_user("steward", password="a-long-password-st-1")
+    Role.objects.create(user=steward, kind=Role.Kind.STEWARD)
+    client = Client()
+    client.force_login(steward)
+    assert _assert_nothing_private(client, world, "steward", PRACTICE_SECRETS) > 60
+    real = Review.objects.get(institution__code="MEX_UPM")  # the walk reads real answers
+    assert MARK in client.get(f"/es/reviews/{real.pk}/").content.decode()
 
 
 def test_anonymous_visitors_get_published_data_only(world: World) -> None:

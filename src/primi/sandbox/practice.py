@@ -1,9 +1,10 @@
 """A user's practice institution: created on their first visit, replaced when they start over.
 
 A practice institution's code starts with the store's `PRACTICE_PREFIX`, so the store refuses to
-publish its submissions and `scopes` shows it to its owner alone. Its country is `PRACTICE_COUNTRY`,
-no real country, so it counts in no country's calendar, work or findings. It may send every
-dataflow of the standard, so that every exercise (and any file the user brings) can be practised.
+publish its submissions and `scopes` shows it to its owner alone. Its country is
+`scopes.PRACTICE_COUNTRY`, no real country, so it counts in no country's calendar, work or
+findings. It may send every dataflow of the standard, so that every exercise (and any file the
+user brings) can be practised.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from django.db import IntegrityError, transaction
 from primi.sandbox.models import PracticeCopy
 from primi.store.publication import PRACTICE_PREFIX
 from primi.workflow.models import Institution, Membership, sendable_dataflows
+from primi.workflow.scopes import PRACTICE_COUNTRY
 
-PRACTICE_COUNTRY = "XPR"  # in ISO 3166's user-assigned range: never a real country
 PRACTICE_NAME = (
     "Práctica — nunca se publica / Practice — never published / Pratique — jamais publiée"
 )

@@ -230,9 +230,9 @@ def _record(
         actor=actor,
         from_state=from_state,
         to_state=review.state,
-        comment=comment,
         scheduled_for=review.scheduled_for.isoformat() if review.scheduled_for else None,
-        **({"practice": True} if practice else {}),
+        # A practice's words stay its owner's: the trail says a practice move happened, no more.
+        **({"practice": True} if practice else {"comment": comment}),
     )
     return step
 

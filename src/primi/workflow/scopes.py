@@ -20,6 +20,9 @@ from primi.store.publication import PRACTICE_PREFIX, is_practice_provider
 from primi.workflow.models import Institution, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
+# The country of every practice institution: in ISO 3166's user-assigned range, never a real
+# country, and never coordinated (a coordinator role for it gives nothing).
+PRACTICE_COUNTRY = "XPR"
 
 
 def is_practice(institution: Institution) -> bool:
@@ -57,7 +60,7 @@ def coordinated_countries(user: AnyUser) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     rows = Role.objects.filter(user=user, kind=Role.Kind.COORDINATOR).values_list("country")
-    return frozenset(country for (country,) in rows)
+    return frozenset(country for (country,) in rows) - {PRACTICE_COUNTRY}
 
 
 def member_institutions(user: AnyUser) -> QuerySet[Institution]:
