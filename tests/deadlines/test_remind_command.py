@@ -63,6 +63,10 @@ def world() -> dict:
     return people
 
 
+def _focal_mail() -> list:
+    return [m for m in mail.outbox if "pendientes de entrega" in m.subject]
+
+
 def _remind(today: dt.date = TODAY) -> str:
     out = StringIO()
     call_command("remind", "--today", today.isoformat(), "--back", "40", stdout=out)
@@ -71,7 +75,7 @@ def _remind(today: dt.date = TODAY) -> str:
 
 def test_one_message_per_focal_point_and_none_for_received_data(world) -> None:
     assert "3 recordatorios enviados." in _remind()
-    by_address = {m.to[0]: m for m in mail.outbox}
+    by_address = {m.to[0]: m for m in _focal_mail()}
     assert sorted(by_address) == ["hnd@example.org", "igm@example.org", "ine@example.org"]
     igm, ine, hnd = (by_address[f"{n}@example.org"].body for n in ("igm", "ine", "hnd"))
     # Guatemala's March was received: nobody is reminded of it.
@@ -87,17 +91,20 @@ def test_one_message_per_focal_point_and_none_for_received_data(world) -> None:
     # Spanish first, then English, in one message.
     assert hnd.index("Hola, hnd:") < hnd.index("Hello hnd,")
     assert "/es/submissions/new/" in hnd and "/en/submissions/new/" in hnd
-    assert Reminder.objects.count() == 2 + 1 + 2  # hnd: Mar, Apr; igm: Apr; ine: Apr, 2023
+    # hnd: Mar, Apr; igm: Apr; ine: Apr, 2023
+    assert Reminder.objects.filter(audience="focal_point").count() == 2 + 1 + 2
+    # Guatemala's coordinator gets a digest, not a reminder (tests/deadlines/test_reminder_digests)
+    assert [m.to for m in mail.outbox if m not in _focal_mail()] == [["coord@example.org"]]
 
 
 def test_nothing_is_sent_twice_on_the_same_day(world) -> None:
     _remind()
-    assert len(mail.outbox) == 3
+    assert len(_focal_mail()) == 3
     assert "0 recordatorios enviados." in _remind()
-    assert len(mail.outbox) == 3
-    assert Reminder.objects.count() == 5
+    assert len(_focal_mail()) == 3
+    assert Reminder.objects.filter(audience="focal_point").count() == 5
     _remind(TODAY + dt.timedelta(days=1))
-    assert len(mail.outbox) == 6, "the next day, again"
+    assert len(_focal_mail()) == 6, "the next day, again"
 
 
 def test_bad_arguments_are_refused_with_a_message(world) -> None:

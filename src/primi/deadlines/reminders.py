@@ -120,9 +120,9 @@ def send_reminders(today: dt.date, days: int = 7, back: int = 365) -> int:
     sent = 0
     for pk, items in per_user.items():
         already = set(
-            Reminder.objects.filter(user_id=pk, sent_on=today).values_list(
-                "obligation_id", "period"
-            )
+            Reminder.objects.filter(
+                user_id=pk, sent_on=today, audience=Reminder.Audience.FOCAL_POINT
+            ).values_list("obligation_id", "period")
         )
         fresh = [i for i in items if (i.obligation.pk, i.period) not in already]
         if not fresh:
