@@ -2,7 +2,7 @@
 #
 #   make demo    create .venv, install everything, load the standard and the demo data, serve
 #                the site on http://127.0.0.1:$(PORT)
-#   make test    lint, then the whole suite on SQLite and on a throwaway PostgreSQL 15
+#   make test    lint, then the whole suite on SQLite and on a throwaway PostgreSQL 15, side by side
 #
 # Every install step runs only when its inputs changed (stamp files), so both are quick the
 # second time.
@@ -93,18 +93,22 @@ format: $(PY_STAMP)
 
 # Everything runs even when an early step fails, so one run shows all failures; the exit
 # status is non-zero if any step failed (pytest's 5, "no tests collected", counts as failure).
-# Each run gets its own PRIMI_HOME in a temporary directory: the user's var/ is never touched.
+# The two databases' suites run side by side (much of each is waiting on a browser, a server or
+# a release time, so two cores finish both in about the time of the longer one); each line is
+# prefixed with its database, and each has its own PRIMI_HOME in a temporary directory (the
+# user's var/ is never touched) and its own screenshot folder, test-results/<database>/.
 test: install chromium libreoffice
 	@status=0; tmp=$$(mktemp -d /tmp/primi-test.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
 	mkdir -p "$$tmp/sqlite/static" "$$tmp/postgres/static"; \
 	echo "== lint"; \
 	$(MAKE) --no-print-directory lint || status=1; \
-	echo "== pytest on SQLite"; \
-	env -u DATABASE_URL PRIMI_HOME="$$tmp/sqlite" $(BIN)/pytest $(PYTEST_ARGS) \
+	echo "== pytest on SQLite [sqlite] and on PostgreSQL 15 [postgres], side by side"; \
+	( PRIMI_HOME="$$tmp/postgres" scripts/with-postgres $(BIN)/pytest --output test-results/postgres \
+	    $(PYTEST_ARGS) 2>&1 | sed -u 's/^/[postgres] /' ) & postgres=$$!; \
+	( env -u DATABASE_URL PRIMI_HOME="$$tmp/sqlite" $(BIN)/pytest --output test-results/sqlite \
+	    $(PYTEST_ARGS) 2>&1 | sed -u 's/^/[sqlite] /' ) \
 	  || { echo "== pytest on SQLite failed" >&2; status=1; }; \
-	echo "== pytest on PostgreSQL 15"; \
-	PRIMI_HOME="$$tmp/postgres" scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS) \
-	  || { echo "== pytest on PostgreSQL 15 failed" >&2; status=1; }; \
+	wait $$postgres || { echo "== pytest on PostgreSQL 15 failed" >&2; status=1; }; \
 	if [ $$status = 0 ]; then echo "== make test: all passed"; else echo "== make test: FAILED" >&2; fi; \
 	exit $$status
 

@@ -9,7 +9,6 @@ from browser.browser_checks import Watch, watch_page
 from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 @pytest.fixture(scope="session")
@@ -32,14 +31,16 @@ def browser_type_launch_args() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def results_dir(delete_output_dir: None) -> Path:
-    """Where screenshots go (gitignored), for a person to look at after the run.
+def results_dir(delete_output_dir: None, pytestconfig: pytest.Config) -> Path:
+    """Where screenshots go (pytest-playwright's --output, test-results by default; `make test`
+    gives each database its own), for a person to look at after the run.
 
-    pytest-playwright empties its output folder (test-results) at the start of a session, so
-    this waits for that before making the folder.
+    pytest-playwright empties its output folder at the start of a session, so this waits for
+    that before making the folder.
     """
-    RESULTS.mkdir(exist_ok=True)
-    return RESULTS
+    results = Path(pytestconfig.getoption("--output")).absolute()
+    results.mkdir(parents=True, exist_ok=True)
+    return results
 
 
 @pytest.fixture
