@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from primi.audit.append_only import AppendOnlyError
+from primi.audit.models import AuditEvent
 from primi.findings.keys import SeriesRange
 from primi.findings.models import Finding, FindingKey, Message
 from primi.findings.threads import ThreadError, open_or_update, post, settle
@@ -231,3 +232,26 @@ def test_forms_need_the_csrf_token(people) -> None:
     assert client.post(f"/en/findings/{finding.pk}/post/", {"text": "x"}).status_code == 403
     page = client.get(f"/en/findings/{finding.pk}/").content.decode()
     assert page.count('name="csrfmiddlewaretoken"') >= 3  # sign out, reply, state
+
+
+def test_opening_writing_and_settling_are_in_the_audit_trail(people) -> None:
+    steward, mex = _client(people["steward"]), _client(people["mex"])
+    steward.post(
+        "/en/findings/new/",
+        {"title": "Returns do not mirror", "keys": f"{MEX_HND}\n{HND_MEX}", "text": "Compare."},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    finding = Finding.objects.get()
+    mex.post(f"/en/findings/{finding.pk}/post/", {"text": "Checking."})
+    mex.post(f"/en/findings/{finding.pk}/state/", {"state": "explained", "resolution": "Lag."})
+    mex.post(f"/en/findings/{finding.pk}/state/", {"state": "explained", "resolution": ""})
+    events = AuditEvent.objects.filter(object_type="findings.finding").order_by("id")
+    assert [(e.action, e.username, e.object_id) for e in events] == [
+        ("finding.opened", "steward", str(finding.pk)),
+        ("finding.posted", "focal-mex", str(finding.pk)),
+        ("finding.settled", "focal-mex", str(finding.pk)),
+    ], "a refused change is not recorded"
+    assert events[0].ip == "10.1.2.3" and events[0].detail["countries"] == ["HND", "MEX"]
+    assert events[2].detail["state"] == "explained"
+    page = html.unescape(steward.get("/es/audit/").content.decode())
+    assert "Hallazgo abierto" in page and "Cambio de estado de un hallazgo" in page

@@ -17,8 +17,23 @@ NAMES = {
     "token.refused": _("API token refused"),
     "upload.created": _("File sent"),
     "audit.exported": _("Audit trail exported"),
+    "finding.opened": _("Finding opened"),
+    "finding.posted": _("Message on a finding"),
+    "finding.settled": _("Finding's state changed"),
 }
+# Review moves are recorded as review.<action> (sandbox.review.<action> in a practice copy);
+# their names are the review's own action labels.
+REVIEW_PREFIXES = {"review.": _("Review: %s"), "sandbox.review.": _("Practice review: %s")}
 
 
 def action_name(slug: str) -> str:
-    return str(NAMES.get(slug, slug))
+    if slug in NAMES:
+        return str(NAMES[slug])
+    for prefix, name in REVIEW_PREFIXES.items():
+        if slug.startswith(prefix):
+            from primi.workflow.models import ReviewStep
+
+            action = slug.removeprefix(prefix)
+            if action in ReviewStep.Action.values:
+                return str(name) % ReviewStep.Action(action).label
+    return slug

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from primi.audit.trail import record
 from primi.findings.access import may_open, visible_findings
 from primi.findings.forms import FilterForm, MessageForm, NewFindingForm, StateForm
 from primi.findings.models import Finding, FindingCountry
@@ -62,6 +63,19 @@ def _detail(request: HttpRequest, finding: Finding, **forms) -> HttpResponse:
     return render(request, "findings/detail.html", context, status=400 if forms else 200)
 
 
+def _audit(request: HttpRequest, action: str, finding: Finding, **detail: str) -> None:
+    countries = sorted(finding.countries.values_list("country", flat=True))
+    record(
+        request,
+        action,
+        obj=finding,
+        country=countries[0] if len(countries) == 1 else "",
+        summary=finding.title,
+        countries=countries,
+        **detail,
+    )
+
+
 @login_required
 def finding_detail(request: HttpRequest, finding_id: int) -> HttpResponse:
     return _detail(request, _own(request, finding_id))
@@ -79,6 +93,7 @@ def finding_post(request: HttpRequest, finding_id: int) -> HttpResponse:
     except ThreadError as error:
         form.add_error("text", str(error))
         return _detail(request, finding, message_form=form)
+    _audit(request, "finding.posted", finding)
     return redirect("findings:detail", finding_id=finding.pk)
 
 
@@ -90,10 +105,13 @@ def finding_state(request: HttpRequest, finding_id: int) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, finding, state_form=form)
     try:
-        settle(finding, request.user, form.cleaned_data["state"], form.cleaned_data["resolution"])
+        finding = settle(
+            finding, request.user, form.cleaned_data["state"], form.cleaned_data["resolution"]
+        )
     except ThreadError as error:
         form.add_error(None, str(error))
         return _detail(request, finding, state_form=form)
+    _audit(request, "finding.settled", finding, state=finding.state)
     return redirect("findings:detail", finding_id=finding.pk)
 
 
@@ -109,5 +127,6 @@ def finding_new(request: HttpRequest) -> HttpResponse:
         except ThreadError as error:
             form.add_error("keys", str(error))
         else:
+            _audit(request, "finding.opened", finding)
             return redirect("findings:detail", finding_id=finding.pk)
     return render(request, "findings/new.html", {"form": form}, status=400 if form.errors else 200)
