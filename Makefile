@@ -103,9 +103,9 @@ test: install chromium libreoffice
 	echo "== lint"; \
 	$(MAKE) --no-print-directory lint || status=1; \
 	echo "== pytest on SQLite [sqlite] and on PostgreSQL 15 [postgres], side by side"; \
-	( PRIMI_HOME="$$tmp/postgres" scripts/with-postgres $(BIN)/pytest --output test-results/postgres \
+	( PRIMI_HOME="$$tmp/postgres" scripts/with-postgres $(BIN)/pytest --durations=20 --output test-results/postgres \
 	    $(PYTEST_ARGS) 2>&1 | sed -u 's/^/[postgres] /' ) & postgres=$$!; \
-	( env -u DATABASE_URL PRIMI_HOME="$$tmp/sqlite" $(BIN)/pytest --output test-results/sqlite \
+	( env -u DATABASE_URL PRIMI_HOME="$$tmp/sqlite" $(BIN)/pytest --durations=20 --output test-results/sqlite \
 	    $(PYTEST_ARGS) 2>&1 | sed -u 's/^/[sqlite] /' ) \
 	  || { echo "== pytest on SQLite failed" >&2; status=1; }; \
 	wait $$postgres || { echo "== pytest on PostgreSQL 15 failed" >&2; status=1; }; \

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page
+from region_people import MIGRATION_FLOWS
 from workflow.test_upload_sheets import SHEET, two_sheet_bulletin
 
 from primi.workflow.models import Institution, Membership
@@ -22,7 +23,7 @@ def test_the_report_of_a_two_sheet_workbook_names_each_findings_sheet(
     settings.PRIMI_HOME = tmp_path
     user = get_user_model().objects.create_user("upm", password="a long passphrase 42")
     institution = Institution.objects.create(
-        code="MEX_UPM", name="UPM", country="MEX", dataflows=["DF_FLOWS"]
+        code="MEX_UPM", name="UPM", country="MEX", dataflows=MIGRATION_FLOWS
     )
     Membership.objects.create(user=user, institution=institution)
     book = two_sheet_bulletin(tmp_path / "boletin.xlsx", real_data)
