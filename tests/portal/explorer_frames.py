@@ -6,6 +6,7 @@ import datetime as dt
 import pyarrow as pa
 from django.utils import timezone
 
+from primi.demo import DEMO_FILE_PREFIX, DEMO_FILE_SUFFIX
 from primi.standard.frame import DIMENSIONS, conform
 from primi.store.loading import load_frame
 from primi.store.publication import publish_submission
@@ -67,16 +68,27 @@ def _attrs(key: str, period: str) -> dict:
     return {}
 
 
-def load_returns(provider: str = "GTM_IGM") -> None:
-    """First publication at T0, a revision at T1, a draft and an embargoed release."""
+def load_returns(provider: str = "GTM_IGM", synthetic: bool = False) -> None:
+    """First publication at T0, a revision at T1, a draft and an embargoed release; named as
+    the demo's files when `synthetic`."""
+
+    def name(file_name: str) -> str:
+        return f"{DEMO_FILE_PREFIX}{file_name}{DEMO_FILE_SUFFIX}" if synthetic else file_name
+
     first = [(k, p, v, _attrs(k, p)) for (k, p), v in FIRST.items()]
-    loaded = load_frame(frame(first), provider=provider, dataflow="DF_RETURNS", file_name="a.csv")
+    loaded = load_frame(
+        frame(first), provider=provider, dataflow="DF_RETURNS", file_name=name("a.csv")
+    )
     publish_submission(loaded.submission, at=T0)
     revised = [(k, p, v, _attrs(k, p)) for (k, p), v in REVISED.items()]
-    loaded = load_frame(frame(revised), provider=provider, dataflow="DF_RETURNS", file_name="b.csv")
+    loaded = load_frame(
+        frame(revised), provider=provider, dataflow="DF_RETURNS", file_name=name("b.csv")
+    )
     publish_submission(loaded.submission, at=T1)
     draft = [(SLV, "2024-01", DRAFT_VALUE, {}), (GTM, "2024-03", DRAFT_VALUE, {})]
-    load_frame(frame(draft), provider=provider, dataflow="DF_RETURNS", file_name="draft.csv")
+    load_frame(frame(draft), provider=provider, dataflow="DF_RETURNS", file_name=name("draft.csv"))
     embargo = [(SLV, "2024-02", EMBARGO_VALUE, {}), (GTM, "2024-01", EMBARGO_VALUE, {})]
-    loaded = load_frame(frame(embargo), provider=provider, dataflow="DF_RETURNS", file_name="e.csv")
+    loaded = load_frame(
+        frame(embargo), provider=provider, dataflow="DF_RETURNS", file_name=name("e.csv")
+    )
     publish_submission(loaded.submission, at=timezone.now() + dt.timedelta(days=30))

@@ -20,7 +20,6 @@ from explorer_frames import (
     load_returns,
 )
 
-from primi.demo import DEMO_PROVIDER
 from primi.portal.citation import instant_text
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +184,7 @@ def test_xlsx_neutralises_formulas_as_quoted_text(client, returns):
 
 
 def test_xlsx_in_spanish_with_the_synthetic_note_for_demo_data(client):
-    load_returns(provider=DEMO_PROVIDER)
+    load_returns(provider="GTM_IGM", synthetic=True)  # a demo institution's demo files
     book = _workbook(client, "es")
     assert book.sheetnames == ["Datos", "METADATA"]
     meta = {row[0]: row[1] for row in book["METADATA"].iter_rows(values_only=True)}

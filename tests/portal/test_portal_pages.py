@@ -10,15 +10,16 @@ from primi.demo import DEMO_PROVIDER
 from primi.store.models import Submission
 from primi.store.publication import publish_submission
 
+DEMO_FILE = "demo/DF_FLOWS.GTM_IGM.20240115.synthetic"
 BANNER_ES = "Datos sintéticos de demostración"
 BANNER_EN = "Synthetic demonstration data"
 
 pytestmark = pytest.mark.django_db
 
 
-def _submission(provider: str, published: bool) -> Submission:
+def _submission(provider: str, published: bool, file_name: str = "demo.csv") -> Submission:
     submission = Submission.objects.create(
-        provider=provider, dataflow="DF_MIGRATION", file_name="demo.csv"
+        provider=provider, dataflow="DF_MIGRATION", file_name=file_name
     )
     if published:
         publish_submission(submission)
@@ -90,13 +91,14 @@ def test_footer_licence_and_sources(client: Client) -> None:
 
 def test_no_banner_without_demo_data(client: Client) -> None:
     _submission("GTM_IGM", published=True)
-    _submission(DEMO_PROVIDER, published=False)
+    _submission(DEMO_PROVIDER, published=True)  # not named as a demo file: not the demo's
+    _submission("GTM_IGM", published=False, file_name=DEMO_FILE)
     assert BANNER_ES not in client.get("/es/").content.decode()
     assert BANNER_EN not in client.get("/en/").content.decode()
 
 
 def test_banner_with_published_demo_data(client: Client) -> None:
-    _submission(DEMO_PROVIDER, published=True)
+    _submission("GTM_IGM", published=True, file_name=DEMO_FILE)  # a demo institution's
     es = client.get("/es/").content.decode()
     en = client.get("/en/").content.decode()
     assert "estas cifras son inventadas y no son estadísticas oficiales" in es

@@ -17,7 +17,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from primi.deadlines.demo import DEMO_DUTIES
-from primi.demo import DEMO_PROVIDER, demo_data_present
+from primi.demo import DEMO_FILE_PREFIX, DEMO_FILE_SUFFIX, DEMO_PROVIDER, demo_data_present
 from primi.demo.generator import SEED, generate
 from primi.demo.sending import files_sent
 from primi.store.loading import load_frame
@@ -65,14 +65,16 @@ def load_demo(
             theirs = pc.is_in(table.column("REF_AREA"), pa.array(list(sent_by), pa.string()))
             rest = table.filter(pc.invert(theirs))
             if rest.num_rows:
-                load(rest, DEMO_PROVIDER, dataflow, f"demo/{dataflow}.synthetic")
+                load(
+                    rest, DEMO_PROVIDER, dataflow, f"{DEMO_FILE_PREFIX}{dataflow}{DEMO_FILE_SUFFIX}"
+                )
             if not sent_by:
                 continue
             their_rows = table.filter(theirs)
             for country, code in sorted(sent_by.items()):
                 rows = their_rows.filter(pc.equal(their_rows.column("REF_AREA"), country))
                 for sent in files_sent(rows, code, dataflow, duty[1], now, seed):
-                    name = f"demo/{dataflow}.{code}.{sent.at:%Y%m%d}.synthetic"
+                    name = f"{DEMO_FILE_PREFIX}{dataflow}.{code}.{sent.at:%Y%m%d}{DEMO_FILE_SUFFIX}"
                     pk = load(sent.rows, code, dataflow, name)
                     Submission.objects.filter(pk=pk).update(created_at=sent.at)
     return (

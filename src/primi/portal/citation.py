@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from primi.demo import DEMO_PROVIDER
+from primi.demo import synthetic_submissions
 from primi.portal.code_names import code_name, dataflow_name
 from primi.portal.data_links import query_string
 from primi.portal.explorer_query import DataRequest
@@ -118,7 +118,7 @@ def cite(request: DataRequest, rows: pa.Table, lang: str, base_url: str) -> Cita
         permanent_link=link,
         institutions=institutions,
         synthetic=bool(rows.num_rows)
-        and bool(pc.any(pc.equal(rows.column("PROVIDER"), DEMO_PROVIDER)).as_py()),
+        and synthetic_submissions(pc.unique(rows.column("SUBMISSION")).to_pylist()).exists(),
         text=text,
     )
 
