@@ -28,7 +28,7 @@ from primi.ingest.bad_rows import BadRows
 from primi.ingest.errors import ReadError
 from primi.ingest.long_csv import read_long_csv
 from primi.ingest.xlsx import read_xlsx
-from primi.workflow.submission_file import SubmissionError, submit_file
+from primi.workflow.submission_file import Responsibility, SubmissionError, submit_file
 
 
 @pytest.fixture
@@ -146,6 +146,8 @@ def _sdmx_csv(path: Path, flows: list[str]) -> Path:
         ("two flows", "L0_ONE_DATAFLOW"),
         ("unknown flow", "L0_DATAFLOW"),
         ("old excel", "L0_FORMAT"),
+        ("not the institution's", "L0_INSTITUTION_DATAFLOW"),
+        ("not the token's", "L0_TOKEN_DATAFLOW"),
     ],
 )
 def test_submit_file_refuses_with_defined_rules(tmp_path, settings, case, rule_id):
@@ -158,12 +160,18 @@ def test_submit_file_refuses_with_defined_rules(tmp_path, settings, case, rule_i
         ),
         "unknown flow": _sdmx_csv(tmp_path / "u.csv", ["PRIMI:DF_NOWHERE(1.0)"]),
         "old excel": tmp_path / "viejo.xls",
+        "not the institution's": _sdmx_csv(tmp_path / "i.csv", [FLOWS]),
+        "not the token's": _sdmx_csv(tmp_path / "k.csv", [FLOWS]),
     }[case]
+    may = {
+        "not the institution's": Responsibility.of("RULES-TEST", ["DF_RETURNS"]),
+        "not the token's": Responsibility.of("RULES-TEST", ["DF_FLOWS"], ["DF_RETURNS"]),
+    }.get(case)
     if case == "old excel":
         path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     settings.PRIMI_UPLOAD_MAX_ROWS = 2
     with pytest.raises(SubmissionError) as info:
-        submit_file(path, provider="RULES-TEST", dry_run=True)
+        submit_file(path, provider="RULES-TEST", dry_run=True, responsibility=may)
     assert info.value.rule == rule_id
     assert rule_id in rules()
     assert info.value.message("es") and info.value.message("en")

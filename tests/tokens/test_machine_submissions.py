@@ -206,7 +206,7 @@ def test_a_dataflow_the_institution_does_not_send_is_refused(people, make_token,
     assert body["message"].startswith("remesas.csv: ") and words in body["message"]
     assert "DF_FLOWS, DF_IRREGULAR, DF_RETURNS, DF_SAFETY." in body["message"]
     report = _get(token, body["id"], lang=lang).json()["report"]
-    assert report["refused"]["rule"] == "INSTITUTION_DATAFLOW"
+    assert report["refused"]["rule"] == "L0_INSTITUTION_DATAFLOW"
     assert report["file"] == "remesas.csv" and report["dataflow"] == "DF_REMITTANCES"
     assert not Submission.objects.exists()
 
@@ -229,7 +229,7 @@ def test_a_token_limited_to_a_dataflow_refuses_another_in_one_read(people, make_
     )
     assert len(reads) == 1 and not checks
     report = _get(token, body["id"]).json()["report"]
-    assert report["refused"]["rule"] == "TOKEN_DATAFLOW"
+    assert report["refused"]["rule"] == "L0_TOKEN_DATAFLOW"
     assert (
         "esta clave de API no puede enviar el flujo de datos DF_RETURNS"
         in (report["refused"]["es"])

@@ -116,7 +116,7 @@ def test_a_dataflow_the_institution_does_not_send_is_refused(focal, lang, words)
         assert words in page
     assert {u.state for u in Upload.objects.all()} == {Upload.State.FAILED}
     report = Upload.objects.first().report
-    assert report["refused"]["rule"] == "INSTITUTION_DATAFLOW"
+    assert report["refused"]["rule"] == "L0_INSTITUTION_DATAFLOW"
     assert report["dataflow"] == "DF_REMITTANCES" and report["file"] == "datos.csv"
     assert not Submission.objects.exists() and not Observation.objects.exists()
 

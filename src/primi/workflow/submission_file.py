@@ -35,8 +35,8 @@ from primi.workflow.progress import CHECK, LOAD, READ
 
 # A file of a dataflow its institution is not responsible for; or that its institution sends but
 # the API token it came with is not allowed to.
-INSTITUTION_RULE = "INSTITUTION_DATAFLOW"
-TOKEN_RULE = "TOKEN_DATAFLOW"
+INSTITUTION_RULE = "L0_INSTITUTION_DATAFLOW"
+TOKEN_RULE = "L0_TOKEN_DATAFLOW"
 
 
 class SubmissionError(Exception):
