@@ -47,6 +47,22 @@ def test_an_unknown_dataflow_is_refused_by_name(lang, words):
     assert not Institution.objects.get().sends("DF_REMITTANCES")
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("es", "Los códigos que empiezan por PRACTICE- son del espacio de práctica."),
+        ("en", "Codes that start with PRACTICE- are kept for the training sandbox."),
+    ],
+)
+def test_the_sandbox_prefix_is_refused_for_a_real_institution(lang, words):
+    """Such an institution would never publish and would be hidden from everyone's real work."""
+    institution = Institution(code="practice-gtm", name="x", country="GTM", dataflows=[])
+    with translation.override(lang):
+        with pytest.raises(ValidationError) as info:
+            institution.full_clean()
+        assert info.value.message_dict["code"] == [words]
+
+
 def test_demo_institutions_name_their_kinds_dataflows(settings, tmp_path):
     settings.PRIMI_HOME = tmp_path
     Institution.objects.create(code="GTM_INE", name="INE", country="GTM", kind="statistics")

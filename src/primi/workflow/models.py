@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from primi.audit.append_only import AppendOnlyModel
 from primi.standard.catalogue import load_standard
+from primi.store.publication import PRACTICE_PREFIX
 
 # Computed by the platform from the other dataflows: nobody sends it.
 DERIVED_DATAFLOW = "DF_DERIVED"
@@ -39,6 +40,17 @@ def validate_dataflows(value: object) -> None:
         )
 
 
+def validate_real_code(value: str) -> None:
+    """Refuse the training sandbox's reserved prefix: an institution given it would never publish
+    and would be hidden from everyone's real work."""
+    if value.upper().startswith(PRACTICE_PREFIX):
+        raise ValidationError(
+            _("Codes that start with %(prefix)s are kept for the training sandbox."),
+            code="reserved_code",
+            params={"prefix": PRACTICE_PREFIX},
+        )
+
+
 class Institution(models.Model):
     """A national institution that submits data: migration directorate, statistics office, ...
 
@@ -55,7 +67,12 @@ class Institution(models.Model):
         REFUGEE = "refugee", _("refugee commission")
         OTHER = "other", _("other")
 
-    code = models.CharField(max_length=64, unique=True, help_text="Provider id, e.g. GTM_IGM.")
+    code = models.CharField(
+        max_length=64,
+        unique=True,
+        validators=[validate_real_code],
+        help_text="Provider id, e.g. GTM_IGM.",
+    )
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3.")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
