@@ -101,7 +101,9 @@ def test_nobody_else_sees_or_moves_a_practice_file_or_review(people, released):
 
 
 def test_practice_moves_are_practice_in_the_audit_trail(people, released):
-    _upload, review = released
+    upload, review = released
+    [sent] = AuditEvent.objects.filter(object_id=str(upload.pk))
+    assert sent.action == "sandbox.upload.created" and sent.institution.startswith("PRACTICE-")
     events = AuditEvent.objects.filter(object_id=str(review.pk), object_type="workflow.review")
     actions = set(events.values_list("action", flat=True))
     assert actions == {f"sandbox.review.{a}" for a in

@@ -16,6 +16,7 @@ NAMES = {
     "token.revoked": _("API token revoked"),
     "token.refused": _("API token refused"),
     "upload.created": _("File sent"),
+    "sandbox.upload.created": _("Practice file sent"),
     "audit.exported": _("Audit trail exported"),
     "finding.opened": _("Finding opened"),
     "finding.posted": _("Message on a finding"),

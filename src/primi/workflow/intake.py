@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from primi.audit.trail import record
+from primi.workflow import scopes
 from primi.workflow.models import Institution, Upload
 
 
@@ -28,7 +29,8 @@ def receive(
     **audit: Any,
 ) -> Upload:
     """A new `Upload` of `sent` for `institution` by `user`, and its `upload.created` event
-    (`audit` adds to the event's detail, e.g. the token that sent it)."""
+    (`sandbox.upload.created` for a practice copy; `audit` adds to the event's detail, e.g. the
+    token that sent it)."""
     with transaction.atomic():
         upload = Upload.objects.create(
             user=user,
@@ -39,7 +41,7 @@ def receive(
         )
         record(
             request,
-            "upload.created",
+            "sandbox.upload.created" if scopes.is_practice(institution) else "upload.created",
             obj=upload,
             actor=user,
             institution=institution,

@@ -55,7 +55,6 @@ def send_page(
             institution=form.cleaned_data["institution"],
             sent=form.cleaned_data["file"],
             check_only=form.cleaned_data["check_only"],
-            **({"practice": True} if practice else {}),
         )
         process_upload.enqueue(str(upload.pk))
         return redirect("workflow:upload", upload_id=upload.pk)
