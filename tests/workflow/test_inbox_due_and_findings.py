@@ -31,3 +31,20 @@ def test_inbox_lists_what_guatemala_owes_and_its_open_findings_only():
     assert f"/es/findings/{settled.pk}/" not in page and f"/es/findings/{theirs.pk}/" not in page
     english = client.get("/en/inbox/").content.decode()
     assert "Returns" in english and "overdue" in english
+
+
+def test_coordinators_and_stewards_are_sent_on_to_their_own_view():
+    """Signing in leads to the inbox; without an institution of their own, a coordinator and a
+    steward land on their country's and the region's work, not on 'linked to nothing'."""
+    people = region_people()
+    for user, view in ((people.coordinator, "/es/country-work/"),
+                       (people.steward, "/es/regional-work/")):  # fmt: skip
+        client = Client()
+        client.force_login(user)
+        response = client.get("/es/inbox/")
+        assert (response.status_code, response["Location"]) == (302, view)
+        assert client.get(view).status_code == 200
+    nobody = Client()
+    nobody.force_login(people.focal.__class__.objects.create_user("nadie"))
+    page = nobody.get("/es/inbox/").content.decode()
+    assert "no está vinculada a ninguna institución" in page

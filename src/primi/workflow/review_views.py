@@ -159,7 +159,15 @@ def _listed(reviews: QuerySet[Review]) -> QuerySet[Review]:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """What waits for the provider: files checked but not yet submitted, and files sent back
-    (with the comment) that no newer file of the same dataflow has answered yet."""
+    (with the comment) that no newer file of the same dataflow has answered yet.
+
+    Signing in leads here; a coordinator or steward who submits for no institution is sent on
+    to their own view rather than told their account is linked to nothing."""
+    if not scopes.member_institutions(request.user).exists():
+        if scopes.coordinated_countries(request.user):
+            return redirect("workflow:country_work")
+        if scopes.is_steward(request.user):
+            return redirect("workflow:regional_work")
     mine = lifecycle.work_reviews(request.user).filter(
         institution__in=scopes.member_institutions(request.user)
     )
