@@ -25,7 +25,7 @@ def _request(user, **meta):
 
 
 def test_an_event_says_who_what_for_whom_and_from_where(people):
-    request = _request(people.provider, REMOTE_ADDR="203.0.113.9")
+    request = _request(people.focal, REMOTE_ADDR="203.0.113.9")
     event = record(
         request,
         "upload.created",
@@ -35,7 +35,7 @@ def test_an_event_says_who_what_for_whom_and_from_where(people):
         rows=3,
     )
     event = AuditEvent.objects.get(pk=event.pk)
-    assert (event.user, event.username) == (people.provider, "focal-gtm")
+    assert (event.user, event.username) == (people.focal, "focal-gtm")
     assert (event.institution, event.country) == ("GTM_IGM", "GTM")
     assert (event.object_type, event.object_id) == ("workflow.institution", str(people.gtm.pk))
     assert event.action == "upload.created" and event.summary == "datos.csv"
@@ -63,7 +63,7 @@ def test_the_address_is_forwarded_only_by_a_trusted_proxy(
     people, settings, trusted, forwarded, expected
 ):
     settings.PRIMI_TRUSTED_PROXY = trusted
-    request = _request(people.provider, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    request = _request(people.focal, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     assert record(request, "login").ip == expected
 
 
@@ -118,6 +118,6 @@ def test_sign_ins_sign_outs_and_refusals_are_recorded(people):
     right = {"username": "focal-gtm", "password": "a long passphrase 42"}
     assert client.post("/es/accounts/login/", right).status_code == 302
     login = AuditEvent.objects.get(action="login")
-    assert login.user == people.provider and login.ip == "10.9.8.7"
+    assert login.user == people.focal and login.ip == "10.9.8.7"
     client.post("/es/accounts/logout/")
-    assert AuditEvent.objects.get(action="logout").user == people.provider
+    assert AuditEvent.objects.get(action="logout").user == people.focal

@@ -11,6 +11,7 @@ import io
 import pytest
 from django.test import Client
 from django.utils import timezone
+from region_people import client_for
 
 from primi.audit.models import AuditEvent
 
@@ -33,13 +34,13 @@ def _csv(response) -> tuple[str, list[list[str]]]:
     return raw, list(csv.reader(io.StringIO(raw.removeprefix("\ufeff")), delimiter=delimiter))
 
 
-def test_only_stewards_read_the_trail(people, signed_in):
-    for outsider in (people.provider, people.coordinator):
-        assert signed_in(outsider).get("/es/audit/").status_code == 404
-        assert signed_in(outsider).get("/es/audit/export.csv").status_code == 404
+def test_only_stewards_read_the_trail(people):
+    for outsider in (people.focal, people.coordinator):
+        assert client_for(outsider).get("/es/audit/").status_code == 404
+        assert client_for(outsider).get("/es/audit/export.csv").status_code == 404
     anonymous = Client().get("/es/audit/")
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
-    assert signed_in(people.steward).get("/es/audit/").status_code == 200
+    assert client_for(people.steward).get("/es/audit/").status_code == 200
     assert not AuditEvent.objects.filter(action="audit.exported").exists()
 
 
@@ -47,17 +48,17 @@ def test_only_stewards_read_the_trail(people, signed_in):
     ("lang", "title"),
     [("es", "Registro de auditoría"), ("en", "Audit trail"), ("fr", "Journal d'audit")],
 )
-def test_the_page_speaks_the_readers_language(people, signed_in, lang, title):
+def test_the_page_speaks_the_readers_language(people, lang, title):
     _event("token.created", "focal-gtm", "GTM_IGM")
-    page = html.unescape(signed_in(people.steward).get(f"/{lang}/audit/").content.decode())
+    page = html.unescape(client_for(people.steward).get(f"/{lang}/audit/").content.decode())
     assert f"<h1>{title}</h1>" in page and "focal-gtm" in page
 
 
-def test_filters_by_user_institution_action_and_dates(people, signed_in):
+def test_filters_by_user_institution_action_and_dates(people):
     _event("token.created", "focal-gtm", "GTM_IGM", summary="gtm-new")
     _event("token.revoked", "focal-gtm", "GTM_IGM", days_ago=10, summary="gtm-old")
     _event("upload.created", "focal-mex", "MEX_UPM", summary="mex-upload")
-    client = signed_in(people.steward)
+    client = client_for(people.steward)
 
     def shown(query: str) -> set[str]:
         page = client.get(f"/en/audit/?{query}").content.decode()
@@ -74,9 +75,9 @@ def test_filters_by_user_institution_action_and_dates(people, signed_in):
     assert shown(f"date_to={today - dt.timedelta(days=2)}") == {"gtm-old"}
 
 
-def test_a_wrong_filter_says_so_and_shows_nothing(people, signed_in):
+def test_a_wrong_filter_says_so_and_shows_nothing(people):
     _event("login", "focal-gtm", summary="visible")
-    client = signed_in(people.steward)
+    client = client_for(people.steward)
     response = client.get("/en/audit/?date_from=2026-05-01&date_to=2026-04-01")
     assert response.status_code == 400
     assert "The start date is after the end date." in response.content.decode()
@@ -85,14 +86,14 @@ def test_a_wrong_filter_says_so_and_shows_nothing(people, signed_in):
     assert client.get("/es/audit/export.csv?date_from=mañana").status_code == 400
 
 
-def test_events_come_in_pages_newest_first(people, signed_in):
+def test_events_come_in_pages_newest_first(people):
     for i in range(60):
         AuditEvent.objects.create(
             action="upload.created",
             username=f"user-{i:02d}",
             at=timezone.now() - dt.timedelta(minutes=i),
         )
-    client = signed_in(people.steward)
+    client = client_for(people.steward)
     first = client.get("/en/audit/?action=upload").content.decode()
     second = client.get("/en/audit/?action=upload&page=2").content.decode()
     assert "60 events" in first and "Page 1 of 2" in first
@@ -100,19 +101,19 @@ def test_events_come_in_pages_newest_first(people, signed_in):
     assert "user-50" in second and "user-59" in second and "user-00" not in second
 
 
-def test_the_csv_neutralises_formulas_and_keeps_the_filters(people, signed_in):
+def test_the_csv_neutralises_formulas_and_keeps_the_filters(people):
     # Anyone can type a formula as a user name at the sign-in form.
     Client().post("/es/accounts/login/", {"username": "=cmd()", "password": "x"})
     _event("token.created", "+plus", "GTM_IGM", summary="@SUM(A1)", detail={"k": "-1"})
     _event("upload.created", "focal-mex", "MEX_UPM")
-    response = signed_in(people.steward).get("/es/audit/export.csv?action=login.failed")
+    response = client_for(people.steward).get("/es/audit/export.csv?action=login.failed")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     raw, rows = _csv(response)
     assert raw.startswith("\ufeff") and rows[0][0] == "Hora (UTC)"
     assert len(rows) == 2
     assert rows[1][1] == "'=cmd()" and rows[1][4] == "login.failed"
-    everything = signed_in(people.steward).get("/en/audit/export.csv")
+    everything = client_for(people.steward).get("/en/audit/export.csv")
     _, all_rows = _csv(everything)
     cells = [cell for row in all_rows[1:] for cell in row]
     assert "'+plus" in cells and "'@SUM(A1)" in cells and "'=cmd()" in cells
@@ -120,9 +121,9 @@ def test_the_csv_neutralises_formulas_and_keeps_the_filters(people, signed_in):
     assert all_rows[0][0] == "Time (UTC)"
 
 
-def test_an_export_is_itself_recorded_but_not_in_its_own_file(people, signed_in):
+def test_an_export_is_itself_recorded_but_not_in_its_own_file(people):
     _event("login", "focal-gtm", "GTM_IGM")
-    response = signed_in(people.steward).get(
+    response = client_for(people.steward).get(
         "/en/audit/export.csv?institution=GTM_IGM", REMOTE_ADDR="10.2.3.4"
     )
     _, rows = _csv(response)
@@ -130,7 +131,7 @@ def test_an_export_is_itself_recorded_but_not_in_its_own_file(people, signed_in)
     assert exported.user == people.steward and exported.ip == "10.2.3.4"
     assert exported.detail == {"filters": {"institution": "GTM_IGM"}, "events": 1}
     assert [row[4] for row in rows[1:]] == ["login"]
-    again = signed_in(people.steward).get("/en/audit/export.csv?user=steward")
+    again = client_for(people.steward).get("/en/audit/export.csv?user=steward")
     _, rows = _csv(again)
     # Newest first: the second sign-in, the first export, the first sign-in.
     assert [row[4] for row in rows[1:]] == ["login", "audit.exported", "login"]
