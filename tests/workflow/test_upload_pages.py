@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from region_people import MIGRATION_FLOWS
 
+from primi.audit.models import AuditEvent
 from primi.store.models import Observation, Submission
 from primi.workflow.models import Institution, Membership, Role, Upload
 
@@ -214,6 +215,8 @@ def test_warnings_need_an_explanation_which_is_kept_with_the_revision(focal):
     assert second.submission is not None and second.file.name == first.file.name
     assert second.submission.notes["explanations"] == {"L1_COUNTING_BASIS": why}
     assert second.submission.notes["override"] is False
+    event = AuditEvent.objects.get(action="upload.explained")
+    assert event.detail["rules"] == ["L1_COUNTING_BASIS"] and event.user == second.user
 
 
 def test_only_a_steward_may_accept_warnings_without_explaining(focal):
@@ -236,6 +239,13 @@ def test_only_a_steward_may_accept_warnings_without_explaining(focal):
     client.post(f"/es/submissions/{first.pk}/explain/", {"override": "on"})
     second = Upload.objects.exclude(pk=first.pk).get()
     assert second.submission is not None and second.submission.notes["override"] is True
+    [event] = AuditEvent.objects.filter(action="upload.explained")
+    assert (event.username, event.object_id, event.institution) == (
+        "steward",
+        str(second.pk),
+        first.institution.code,
+    )
+    assert event.detail == {"rules": [], "override": True, "checked": str(first.pk)}
 
 
 def test_coordinators_read_their_countrys_reports_and_act_on_none(focal):
@@ -258,8 +268,6 @@ def test_coordinators_read_their_countrys_reports_and_act_on_none(focal):
 
 
 def test_sending_a_file_is_in_the_audit_trail(focal):
-    from primi.audit.models import AuditEvent
-
     _send(focal, GOOD, check_only=True)
     upload = Upload.objects.get()
     event = AuditEvent.objects.get(action="upload.created")

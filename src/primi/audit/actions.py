@@ -17,6 +17,8 @@ NAMES = {
     "token.refused": _("API token refused"),
     "upload.created": _("File sent"),
     "sandbox.upload.created": _("Practice file sent"),
+    "upload.explained": _("Warnings explained, file run again"),
+    "sandbox.upload.explained": _("Practice warnings explained"),
     "audit.exported": _("Audit trail exported"),
     "finding.opened": _("Finding opened"),
     "finding.posted": _("Message on a finding"),

@@ -109,11 +109,10 @@ def upload_explain(request: HttpRequest, upload_id: str) -> HttpResponse:
     form = ExplanationForm(request.POST, rules=rules, steward=scopes.is_steward(request.user))
     if not form.is_valid():
         return render(request, "workflow/upload_detail.html", _detail(request, upload, form))
-    again = Upload.objects.create(
+    again = intake.receive_explained(
+        request,
         user=request.user,
-        institution=upload.institution,
-        file=upload.file.name,
-        original_name=upload.original_name,
+        checked=upload,
         explanations={r: form.cleaned_data[r].strip() for r in rules if form.cleaned_data.get(r)},
         override=bool(form.cleaned_data.get("override")),
     )
