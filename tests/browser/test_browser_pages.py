@@ -6,7 +6,7 @@ import pytest
 from browser_checks import Watch, axe_violations
 from playwright.sync_api import Page
 
-from primi.demo import DEMO_PROVIDER
+from primi.demo import DEMO_FILE_PREFIX, DEMO_FILE_SUFFIX, DEMO_PROVIDER
 from primi.store.models import Submission
 from primi.store.publication import publish_submission
 
@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_published() -> None:
     submission = Submission.objects.create(
-        provider=DEMO_PROVIDER, dataflow="DF_MIGRATION", file_name="demo.csv"
+        provider=DEMO_PROVIDER,
+        dataflow="DF_MIGRATION",
+        file_name=f"{DEMO_FILE_PREFIX}DF_MIGRATION{DEMO_FILE_SUFFIX}",
     )
     publish_submission(submission)
 

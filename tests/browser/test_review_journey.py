@@ -42,12 +42,13 @@ def people(settings, tmp_path: Path) -> None:
     Role.objects.create(user=users.create_user("gestor", password=PASSWORD), kind=Role.Kind.STEWARD)
 
 
-def _sign_in(page: Page, base: str, username: str) -> None:
+def _sign_in(page: Page, base: str, username: str, lands_on: str) -> None:
+    """Sign in; a focal point lands on the inbox, a coordinator or steward on their own view."""
     page.goto(f"{base}/es/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/es/inbox/")
+    page.wait_for_url(f"{base}/es/{lands_on}/")
 
 
 def _sign_out(page: Page) -> None:
@@ -89,7 +90,7 @@ def test_from_a_template_to_a_scheduled_release(
     base = live_server.url
     shot = lambda name: page.screenshot(path=results_dir / f"journey-{name}.png", full_page=True)  # noqa: E731
 
-    _sign_in(page, base, "focal")
+    _sign_in(page, base, "focal", "inbox")
     shot("1-inbox")
     page.goto(f"{base}/es/templates/")
     page.select_option("select[name=dataflow]", "DF_FLOWS")
@@ -126,8 +127,7 @@ def test_from_a_template_to_a_scheduled_release(
     shot("5-submitted")
     _sign_out(page)
 
-    _sign_in(page, base, "coordina")
-    page.goto(f"{base}/es/country-work/")
+    _sign_in(page, base, "coordina", "country-work")
     page.click(f"a[href='/es/reviews/{review.pk}/']")
     _act(page, "certify")
     review.refresh_from_db()
@@ -135,8 +135,7 @@ def test_from_a_template_to_a_scheduled_release(
     shot("6-certified")
     _sign_out(page)
 
-    _sign_in(page, base, "gestor")
-    page.goto(f"{base}/es/regional-work/")
+    _sign_in(page, base, "gestor", "regional-work")
     page.click(f"a[href='/es/reviews/{review.pk}/']")
     _act(page, "accept")
     release = _next_minute(timezone.now() + dt.timedelta(seconds=20))
