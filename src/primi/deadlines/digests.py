@@ -17,18 +17,17 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from primi.deadlines.arrivals import State
 from primi.deadlines.figures import Line, calendars
 from primi.deadlines.models import Obligation, Reminder
+from primi.deadlines.reminders import in_each_language
 from primi.portal.code_names import area_name, dataflow_name
 from primi.portal.formatting import date
 from primi.standard.catalogue import load_standard
 from primi.workflow.models import Role
 
-LANGUAGES = ("es", "en")
 Audience = Reminder.Audience
 Compose = Callable[[AbstractBaseUser, dict[str, list[Line]], int], tuple[str, str]]
 
@@ -51,10 +50,6 @@ def _readers(kind: str) -> dict[int, tuple[AbstractBaseUser, set[str]]]:
     for role in roles.select_related("user").order_by("user_id", "country"):
         found.setdefault(role.user_id, (role.user, set()))[1].add(role.country)
     return found
-
-
-def _name(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _item(line: Line, lang: str) -> str:
@@ -81,55 +76,50 @@ def coordinator_digest(
     user: AbstractBaseUser, lines: dict[str, list[Line]], back: int
 ) -> tuple[str, str]:
     """Subject and body: each country's missing and late submissions, in Spanish then English."""
-    parts = []
-    for lang in LANGUAGES:
-        with translation.override(lang):
-            text = [_("Hello %(name)s,") % {"name": _name(user)}, ""]
-            for country, items in sorted(lines.items()):
-                if not items:
-                    continue
-                missing = [i for i in items if i.status.state == State.MISSING]
-                late = [i for i in items if i.status.state == State.LATE]
-                text.append(
-                    _("%(country)s, submissions due in the last %(days)d days:")
-                    % {"country": area_name(country, lang), "days": back}
-                )
-                if missing:
-                    text += [_("Missing:"), *(_item(i, lang) for i in missing)]
-                if late:
-                    text += [_("Received late:"), *(_item(i, lang) for i in late)]
-                text += [_("The calendar: %(url)s") % {"url": _calendar_url(lang, country)}, ""]
-            parts.append("\n".join(text).rstrip())
+
+    def write(lang: str) -> list[str]:
+        text = []
+        for country, items in sorted(lines.items()):
+            if not items:
+                continue
+            missing = [i for i in items if i.status.state == State.MISSING]
+            late = [i for i in items if i.status.state == State.LATE]
+            text.append(
+                _("%(country)s, submissions due in the last %(days)d days:")
+                % {"country": area_name(country, lang), "days": back}
+            )
+            if missing:
+                text += [_("Missing:"), *(_item(i, lang) for i in missing)]
+            if late:
+                text += [_("Received late:"), *(_item(i, lang) for i in late)]
+            text += [_("The calendar: %(url)s") % {"url": _calendar_url(lang, country)}, ""]
+        return text
+
     subject = "PRIMI: envíos que faltan o llegaron tarde / missing and late submissions"
-    return subject, "\n\n----------\n\n".join(parts)
+    return subject, in_each_language(user, write)
 
 
 def steward_digest(
     user: AbstractBaseUser, lines: dict[str, list[Line]], back: int
 ) -> tuple[str, str]:
     """Subject and body: per country, how many submissions are missing and how many came late."""
-    parts = []
-    for lang in LANGUAGES:
-        with translation.override(lang):
-            text = [
-                _("Hello %(name)s,") % {"name": _name(user)},
-                "",
-                _("Submissions due in the last %(days)d days, per country:") % {"days": back},
-            ]
-            for country, items in sorted(lines.items(), key=lambda kv: area_name(kv[0], lang)):
-                states = [i.status.state for i in items]
-                text.append(
-                    _("- %(country)s: missing %(missing)d; received late %(late)d")
-                    % {
-                        "country": area_name(country, lang),
-                        "missing": states.count(State.MISSING),
-                        "late": states.count(State.LATE),
-                    }
-                )
-            text += ["", _("The calendar: %(url)s") % {"url": _calendar_url(lang)}]
-            parts.append("\n".join(text))
+
+    def write(lang: str) -> list[str]:
+        text = [_("Submissions due in the last %(days)d days, per country:") % {"days": back}]
+        for country, items in sorted(lines.items(), key=lambda kv: area_name(kv[0], lang)):
+            states = [i.status.state for i in items]
+            text.append(
+                _("- %(country)s: missing %(missing)d; received late %(late)d")
+                % {
+                    "country": area_name(country, lang),
+                    "missing": states.count(State.MISSING),
+                    "late": states.count(State.LATE),
+                }
+            )
+        return [*text, "", _("The calendar: %(url)s") % {"url": _calendar_url(lang)}]
+
     subject = "PRIMI: resumen regional de envíos / regional submissions digest"
-    return subject, "\n\n----------\n\n".join(parts)
+    return subject, in_each_language(user, write)
 
 
 def _send_once(

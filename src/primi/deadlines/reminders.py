@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -88,25 +89,33 @@ def _line(item: Item, lang: str) -> str:
     return _("- %(flow)s, %(country)s, %(period)s: due on %(due)s") % values
 
 
-def compose(user: AbstractBaseUser, items: list[Item]) -> tuple[str, str]:
-    """Subject and body: the whole message in Spanish, then in English."""
+def in_each_language(user: AbstractBaseUser, write: Callable[[str], list[str]]) -> str:
+    """A message's body greeting `user`, in Spanish then in English: `write(lang)` gives the
+    lines after the greeting, written while that language is active."""
     parts = []
-    site = getattr(settings, "PRIMI_SITE_URL", "").rstrip("/")
     for lang in LANGUAGES:
         with translation.override(lang):
-            lines = [
-                _("Hello %(name)s,") % {"name": user.get_full_name() or user.get_username()},
-                "",
-                _("PRIMI is waiting for these submissions from your institution:"),
-                *(_line(item, lang) for item in items),
-                "",
-                _("Send them from the page %(url)s")
-                % {"url": site + reverse("workflow:upload_new")},
-                _("If you already sent them, this message can be ignored."),
-            ]
-            parts.append("\n".join(lines))
+            name = user.get_full_name() or user.get_username()
+            lines = [_("Hello %(name)s,") % {"name": name}, "", *write(lang)]
+            parts.append("\n".join(lines).rstrip())
+    return "\n\n----------\n\n".join(parts)
+
+
+def compose(user: AbstractBaseUser, items: list[Item]) -> tuple[str, str]:
+    """Subject and body: the whole message in Spanish, then in English."""
+    site = getattr(settings, "PRIMI_SITE_URL", "").rstrip("/")
+
+    def write(lang: str) -> list[str]:
+        return [
+            _("PRIMI is waiting for these submissions from your institution:"),
+            *(_line(item, lang) for item in items),
+            "",
+            _("Send them from the page %(url)s") % {"url": site + reverse("workflow:upload_new")},
+            _("If you already sent them, this message can be ignored."),
+        ]
+
     subject = "PRIMI: datos pendientes de entrega / data submissions due"
-    return subject, "\n\n----------\n\n".join(parts)
+    return subject, in_each_language(user, write)
 
 
 def send_reminders(today: dt.date, days: int = 7, back: int = 365) -> int:
