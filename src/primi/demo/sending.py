@@ -57,13 +57,14 @@ def files_sent(
     history = [p for p in over if ends[p] + lag < start]
     if history:
         yield Sent(_only(rows, history), _at(ends[history[-1]] + lag))
-    waiting = [p for p in over if p not in set(history) and rng.random() >= UNSENT]
+    back = set(history)
+    waiting = [p for p in over if p not in back and rng.random() >= UNSENT]
     day = start + dt.timedelta(days=int(rng.integers(0, GAP_DAYS[1])))
     while waiting and day < today:
         ready = [p for p in waiting if ends[p] < day]
         if ready:
             yield Sent(_only(rows, ready), _at(day))
-            waiting = [p for p in waiting if p not in set(ready)]
+            waiting = [p for p in waiting if ends[p] >= day]
         day += dt.timedelta(days=int(rng.integers(*GAP_DAYS, endpoint=True)))
 
 

@@ -13,10 +13,11 @@ from primi.workflow.models import Institution, sendable_dataflows
 def dataflow_choices(lang: str, institutions: QuerySet[Institution]) -> list[tuple[str, str]]:
     """The dataflows at least one of `institutions` is responsible for, in the standard's order."""
     theirs = {flow for inst in institutions for flow in inst.dataflows}
+    theirs &= set(sendable_dataflows())
     return [
         (df.id, f"{df.id} – {df.names.get(lang, df.names['en'])}")
         for df in load_standard().dataflows
-        if df.id in theirs and df.id in sendable_dataflows()
+        if df.id in theirs
     ]
 
 

@@ -30,18 +30,19 @@ def is_practice(institution: Institution) -> bool:
     return is_practice_provider(institution.code)
 
 
+_PRACTICE = Q(code__startswith=PRACTICE_PREFIX)
+
+
 def real_institutions() -> QuerySet[Institution]:
     """Every institution but the practice copies: the ones real work is about."""
-    return Institution.objects.exclude(code__startswith=PRACTICE_PREFIX)
+    return Institution.objects.exclude(_PRACTICE)
 
 
 def practice_institutions(user: AnyUser) -> QuerySet[Institution]:
     """The user's own practice institutions (every copy they started, newest last)."""
     if not user.is_authenticated:
         return Institution.objects.none()
-    return Institution.objects.filter(
-        code__startswith=PRACTICE_PREFIX, membership__user=user
-    ).order_by("pk")
+    return Institution.objects.filter(_PRACTICE, membership__user=user).order_by("pk")
 
 
 def is_steward(user: AnyUser) -> bool:
@@ -82,13 +83,10 @@ def visible_institutions(user: AnyUser) -> QuerySet[Institution]:
     scope, plus their own practice copies (never anyone else's, even for a steward)."""
     if not user.is_authenticated:
         return Institution.objects.none()
-    own_practice = Q(code__startswith=PRACTICE_PREFIX, membership__user=user)
-    if is_steward(user):
-        real = ~Q(code__startswith=PRACTICE_PREFIX)
-    else:
-        real = ~Q(code__startswith=PRACTICE_PREFIX) & (
-            Q(membership__user=user) | Q(country__in=coordinated_countries(user))
-        )
+    own_practice = _PRACTICE & Q(membership__user=user)
+    real = ~_PRACTICE
+    if not is_steward(user):
+        real &= Q(membership__user=user) | Q(country__in=coordinated_countries(user))
     return Institution.objects.filter(real | own_practice).distinct()
 
 
