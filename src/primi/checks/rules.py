@@ -1,4 +1,4 @@
-"""The rules of levels 0-3 as data (`rules.yaml`): id, level, severity, definition, thresholds.
+"""The rules of levels 0-4 as data (`rules.yaml`): id, level, severity, definition, thresholds.
 
 Every message quotes its rule's definition, so the definition lives in one place and a threshold
 changes in the file, not in the code. This module is the registry alone: `findings.Finding`
@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
-LEVELS = (0, 1, 2, 3)
+LEVELS = (0, 1, 2, 3, 4)
 SEVERITIES = ("error", "warning", "info")
 
 

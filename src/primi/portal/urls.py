@@ -3,6 +3,8 @@
 from django.urls import path
 
 from primi.portal import (
+    comparability_views,
+    corridor_views,
     country_views,
     download_views,
     explorer_views,
@@ -23,6 +25,8 @@ urlpatterns = [
     path("indicators/", indicator_views.indicator_list, name="indicators"),
     path("indicators/<str:code>/", indicator_views.indicator_page, name="indicator"),
     path("flows/", flow_views.flows, name="flows"),
+    path("corridor/", corridor_views.page, name="corridor"),
+    path("comparability/", comparability_views.page, name="comparability"),
     path("explorer/", explorer_views.explorer, name="explorer"),
     path("series/<str:key>/", series_views.series_page, name="series"),
     path("releases/", release_views.release_calendar, name="releases"),
