@@ -23,6 +23,32 @@ TESTS = ("agree", "at_most")
 FIXED_CODES = ("sex", "age", "pop_group")
 
 
+def relative_difference(a: float, b: float) -> float:
+    """|a - b| / max(|a|, |b|): 0 when equal, 1 when one side is zero; symmetric and bounded."""
+    largest = max(abs(a), abs(b))
+    return abs(a - b) / largest if largest else 0.0
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """When two figures are taken to agree; the one rule the checks and the pages both apply."""
+
+    test: str
+    tolerance: float
+    min_value: float
+
+    def compared(self, a: float | None, b: float | None) -> bool:
+        """Whether the pair is compared at all: both present, and one at least `min_value`."""
+        return a is not None and b is not None and max(abs(a), abs(b)) >= self.min_value
+
+    def disagree(self, a: float | None, b: float | None) -> bool:
+        if not self.compared(a, b):
+            return False
+        if self.test == "at_most":
+            return a > b * (1 + self.tolerance)
+        return relative_difference(a, b) > self.tolerance
+
+
 @dataclass(frozen=True)
 class ReferenceSource:
     """A publisher whose figures are loaded for comparison, never as official submissions."""
@@ -63,8 +89,13 @@ class Comparison:
     min_value: float
 
     @property
+    def limits(self) -> Tolerance:
+        return Tolerance(self.test, self.tolerance, self.min_value)
+
+    @property
     def label(self) -> str:
-        return f"{self.rule}: {self.a.source} {self.a.indicator} / {self.b.source} {self.b.indicator}"
+        a, b = self.a, self.b
+        return f"{self.rule}: {a.source} {a.indicator} / {b.source} {b.indicator}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +118,10 @@ class Route:
     test: str
     tolerance: float
     min_value: float
+
+    @property
+    def limits(self) -> Tolerance:
+        return Tolerance(self.test, self.tolerance, self.min_value)
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names["en"]
