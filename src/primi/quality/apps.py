@@ -5,3 +5,9 @@ class QualityConfig(AppConfig):
     name = "primi.quality"
     label = "quality"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from primi.quality import signals
+        from primi.workflow.lifecycle import review_moved
+
+        review_moved.connect(signals.review_moved, dispatch_uid="primi.quality.accepted")
