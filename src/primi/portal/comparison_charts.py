@@ -9,6 +9,8 @@ it needs no other request; small islands, too small to see at the region's scale
 from __future__ import annotations
 
 import math
+import textwrap
+from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -27,6 +29,8 @@ from primi.portal.map_geometry import (
 )
 from primi.standard.catalogue import AREA_CODELIST, load_standard
 
+NOTE_COLOUR = "#6b2f00"
+NOTE_WIDTH = 58  # characters per line of a note drawn in the chart (fits a phone's width)
 NO_DATA_COLOUR = "#9e9e9e"
 CONTEXT_COLOUR = "#dedede"
 BAR_COLOUR = "#0072B2"
@@ -42,6 +46,27 @@ def country_name(iso3: str, lang: str) -> str:
     if code is None:
         return iso3
     return code.names.get(lang) or code.names.get("en") or iso3
+
+
+def with_comparability_note(chart: Chart, note: str, link: str = "") -> Chart:
+    """`chart` saying on itself that its figures are not like for like: as the spec's title
+    (drawn in the chart, so in its PNG and SVG exports and when printed) and in its note;
+    `link` is the comparability page's address, written under the note."""
+    if not note:
+        return chart
+    title: dict[str, Any] = {
+        "text": textwrap.wrap(note, NOTE_WIDTH),
+        "anchor": "start",
+        "fontSize": 12,
+        "fontWeight": "normal",
+        "color": NOTE_COLOUR,
+        "offset": 10,
+    }
+    if link:
+        title |= {"subtitle": _("Comparability: %(link)s") % {"link": link},
+                  "subtitleFontSize": 11, "subtitleColor": "#333333"}  # fmt: skip
+    chart.spec["title"] = title
+    return replace(chart, note=f"{note} {chart.note}".strip())
 
 
 def d3_format(decimals: int | None, values: list[float] | None = None) -> str:

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from primi.portal.charts import Chart, Column, line_chart
-from primi.portal.comparison_charts import choropleth, country_name, d3_format, ranked_bars
+from primi.portal.comparability_matrix import chart_note
+from primi.portal.comparison_charts import (
+    choropleth,
+    country_name,
+    d3_format,
+    ranked_bars,
+    with_comparability_note,
+)
 from primi.portal.data_links import data_links
 from primi.portal.indicator_pages import (
     IndicatorFigures,
@@ -25,6 +32,8 @@ class IndicatorCharts:
     map: Chart
     bars: Chart
     series: Chart
+    note: str = ""
+    """Why the countries of the year's charts are not like for like (empty when they are)."""
 
 
 def value_title(figs: IndicatorFigures, lang: str) -> str:
@@ -45,8 +54,19 @@ def headline_key(figs: IndicatorFigures) -> str:
     return f".{areas}.{figs.indicator.id}.{counterpart}._T._T._T"
 
 
-def indicator_charts(figs: IndicatorFigures, lang: str) -> IndicatorCharts:
-    """Map and bars of the chosen year, and every year's figures as lines, in `lang`."""
+def comparability_notes(figs: IndicatorFigures, lang: str) -> tuple[str, str]:
+    """What the year's charts (map, bars) and the time series must say on themselves when the
+    countries they put side by side are not like for like; empty strings when they are."""
+    year = {area: frozenset({basis}) for area, basis in figs.counting_bases.items()}
+    return (
+        chart_note(figs.indicator, figs.with_data, lang, year),
+        chart_note(figs.indicator, tuple(sorted(figs.series)), lang, figs.series_bases),
+    )
+
+
+def indicator_charts(figs: IndicatorFigures, lang: str, matrix_url: str = "") -> IndicatorCharts:
+    """Map and bars of the chosen year, and every year's figures as lines, in `lang`; charts
+    whose countries are not like for like say so on themselves, with `matrix_url`."""
     indicator = figs.indicator
     name = indicator.names.get(lang) or indicator.names["en"]
     title = value_title(figs, lang)
@@ -126,4 +146,10 @@ def indicator_charts(figs: IndicatorFigures, lang: str) -> IndicatorCharts:
                               "bind": "legend"}]  # fmt: skip
     encoding["x"]["axis"] = {"labelAngle": 0, "labelOverlap": True}
     encoding["y"]["axis"] = {"format": d3_format(decimals, [r["value"] for r in rows])}
-    return IndicatorCharts(map_chart, bars, series)
+    year_note, series_note = comparability_notes(figs, lang)
+    return IndicatorCharts(
+        with_comparability_note(map_chart, year_note, matrix_url),
+        with_comparability_note(bars, year_note, matrix_url),
+        with_comparability_note(series, series_note, matrix_url),
+        year_note or series_note,
+    )

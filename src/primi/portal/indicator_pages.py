@@ -90,6 +90,8 @@ class IndicatorFigures:
     series: dict[str, dict[str, float]]
     counting_bases: dict[str, str] = field(default_factory=dict)
     without_population: tuple[str, ...] = ()
+    series_bases: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Every counting basis each country's yearly figures carry (for the time-series chart)."""
 
     @property
     def mixed_bases(self) -> bool:
@@ -126,6 +128,7 @@ def indicator_figures(
     series: dict[str, dict[str, float]] = {}
     years: set[str] = set()
     without_population: set[str] = set()
+    series_bases: dict[str, set[str]] = {}
     for (area, _ind), headline in sorted(cells.items()):
         for year in sorted(headline.years()):
             figure = year_figure(headline, year)
@@ -133,6 +136,8 @@ def indicator_figures(
                 continue
             value = _value(figure, per_capita)
             years.add(year)
+            if figure.counting_basis:
+                series_bases.setdefault(area, set()).add(figure.counting_basis)
             if value is None:
                 without_population.add(area)
                 continue
@@ -157,6 +162,7 @@ def indicator_figures(
         series=series,
         counting_bases=bases,
         without_population=tuple(sorted(without_population)),
+        series_bases={a: frozenset(b) for a, b in series_bases.items()},
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,6 +23,7 @@ from primi.portal.indicator_pages import (
     per_capita_allowed,
 )
 from primi.standard.catalogue import Indicator, load_standard
+from primi.standard.comparability import load_comparability
 
 PER_CAPITA = "100k"
 YEAR = re.compile(r"^\d{4}$")
@@ -94,6 +96,9 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = std.codelist("CL_UNIT_MEASURE").get(indicator.unit)
     basis = std.codelist("CL_COUNTING_BASIS").get(indicator.counting_basis or "")
     bases = std.codelist("CL_COUNTING_BASIS")
+    matrix_url = request.build_absolute_uri(
+        reverse("portal:comparability") + "?" + urlencode({"indicator": indicator.id})
+    )
     mixed = [
         {"basis": (bases.get(b).names.get(lang) if bases.get(b) else b),
          "countries": ", ".join(country_name(c, lang) for c in areas)}
@@ -111,7 +116,9 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         "per_allowed": per_capita_allowed(indicator),
         "per": per,
         "mixed_bases": mixed,
-        "charts": indicator_charts(figs, lang) if figs.period else None,
+        "charts": indicator_charts(figs, lang, matrix_url) if figs.period else None,
+        "matrix_url": matrix_url,
+        "declared": load_comparability().declared(indicator.id),
         "explorer": explorer_link(indicator),
         "errors": errors,
         "has_charts": figs.period is not None,

@@ -12,6 +12,7 @@ the entry that is wrong.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ NAME_LANGUAGES: tuple[str, ...] = ("es", "en", "fr")
 DEFAULT_STATUS = "PLATFORM"
 COUNTRY_KEYS = {"status", BASIS, RESIDENCE, COVERAGE, "coverage", "breaks"}
 DEFAULT_KEYS = {BASIS, RESIDENCE, COVERAGE, "coverage"}
+Published = str | Iterable[str] | None
 
 
 def in_language(texts: dict[str, str], lang: str) -> str:
@@ -102,6 +104,7 @@ class Comparability:
     coverage_classes: dict[str, dict[str, str]]
     defaults: dict[str, Declaration]
     own: dict[tuple[str, str], Declaration] = field(default_factory=dict)
+    standard_bases: dict[str, str | None] = field(default_factory=dict)
 
     def indicators(self) -> tuple[str, ...]:
         """The indicators with declarations, in file order."""
@@ -114,30 +117,31 @@ class Comparability:
         return tuple(sorted(c for c, i in self.own if i == indicator))
 
     def declaration(self, country: str, indicator: str) -> Declaration:
-        """The country's declaration: its own entry over the default (KeyError if undeclared)."""
+        """The country's declaration: its own entry over the default. An indicator of the
+        standard without declarations gets only its counting basis (residence and coverage
+        unknown, so never a reason to differ); KeyError for an indicator not in the standard."""
         found = self.own.get((country, indicator))
         if found is not None:
             return found
-        return replace(self.defaults[indicator], country=country)
+        if indicator in self.defaults:
+            return replace(self.defaults[indicator], country=country)
+        return Declaration(indicator, country, self.standard_bases[indicator], "", "", {})
 
-    def effective(
-        self, country: str, indicator: str, published_basis: str | None = None
-    ) -> Declaration:
-        """The declaration, with the counting basis the published figures say they use, if any:
-        the figures count what their attribute says, whatever was declared."""
+    def effective(self, country: str, indicator: str, published: Published = None) -> Declaration:
+        """The declaration, with the counting basis the published figures say they use where
+        it differs: the figures count what their attribute says, whatever was declared."""
         declared = self.declaration(country, indicator)
-        if published_basis and published_basis != declared.counting_basis:
-            return replace(declared, counting_basis=published_basis)
-        return declared
+        other = _other_basis(published, declared.counting_basis)
+        return replace(declared, counting_basis=other) if other else declared
 
     def compare(
         self,
         indicator: str,
         countries: tuple[str, ...] | list[str],
-        published: dict[str, str] | None = None,
+        published: dict[str, Published] | None = None,
     ) -> Verdict:
         """Whether the figures of `countries` are like for like; `published` maps a country to
-        the COUNTING_BASIS its published series carry (where it differs from the declaration)."""
+        the COUNTING_BASIS (one, or all) its published series carry."""
         published = published or {}
         decls = {c: self.effective(c, indicator, published.get(c)) for c in countries}
         differences = []
@@ -166,10 +170,16 @@ class Comparability:
                 found.append(item)
         return tuple(found)
 
-    def contradicts(self, country: str, indicator: str, published_basis: str | None) -> bool:
+    def contradicts(self, country: str, indicator: str, published: Published) -> bool:
         """Whether a published COUNTING_BASIS says otherwise than the country's declaration."""
         declared = self.declaration(country, indicator).counting_basis
-        return bool(published_basis) and published_basis != declared
+        return _other_basis(published, declared) is not None
+
+
+def _other_basis(published: Published, declared: str | None) -> str | None:
+    """The first published basis that is not the declared one (None when all agree)."""
+    values = [published] if isinstance(published, str) else sorted(published or ())
+    return next((v for v in values if v and v != declared), None)
 
 
 def load_comparability(path: Path | None = None, std: Standard | None = None) -> Comparability:
@@ -244,7 +254,8 @@ def _load(path: Path, std: Standard) -> Comparability:
             own[(str(country), str(indicator))] = _own(
                 raw, defaults[indicator], str(country), where, std, lists
             )
-    return Comparability(defaults=defaults, own=own, **lists)
+    bases = {i.id: i.counting_basis for i in std.indicators}
+    return Comparability(defaults=defaults, own=own, standard_bases=bases, **lists)
 
 
 def _keys(raw: Any, allowed: set[str], where: str) -> None:
