@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conversions import query, to_sdmx_csv
+from real.conversions import query, to_sdmx_csv
 
 from primi.workflow.submission_file import submit_file
 

@@ -17,9 +17,11 @@ import pyarrow as pa
 from primi.quality.models import ReferenceLoad, ReferenceValue
 from primi.standard.catalogue import Standard, load_standard, region_countries
 from primi.standard.comparisons import (
+    OFFICIAL,
     Comparison,
     Route,
     Side,
+    Stage,
     Tolerance,
     relative_difference_sql,
 )
@@ -28,10 +30,22 @@ from primi.store.reviewed_values import SCHEMA, reviewed_values_table
 # What a side table holds: the reviewed values' columns, plus the reference row when it is one.
 SIDE_SCHEMA = SCHEMA.append(pa.field("REFERENCE", pa.int64()))
 MATCH = ("FREQ", "SEX", "AGE", "POP_GROUP")
-FOUND_COLUMNS = (
+PAIR_COLUMNS = (
     "KEY_A, PERIOD_A, VALUE_A, REVISION_A, REFERENCE_A, "
-    "KEY_B, PERIOD_B, VALUE_B, REVISION_B, REFERENCE_B, RELATIVE_DIFFERENCE"
+    "KEY_B, PERIOD_B, VALUE_B, REVISION_B, REFERENCE_B"
 )
+FOUND_COLUMNS = f"{PAIR_COLUMNS}, RELATIVE_DIFFERENCE"
+FOUND_SCHEMA = [
+    (
+        name,
+        pa.float64()
+        if name.startswith("VALUE") or name.startswith("RELATIVE")
+        else pa.int64()
+        if name.startswith(("REVISION", "REFERENCE"))
+        else pa.string(),
+    )
+    for name in FOUND_COLUMNS.split(", ")
+]
 
 
 @dataclass
@@ -95,27 +109,30 @@ def _connect(std: Standard) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _found(con: duckdb.DuckDBPyConnection, joined: str) -> tuple[pa.Table, int]:
-    """Run the join once into a temporary table: how many pairs it compared, and the rejected."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE pairs AS {joined}")
-    compared = con.sql("SELECT count(*) FROM pairs WHERE COMPARED").fetchall()[0][0]
+def _found(con: duckdb.DuckDBPyConnection, pairs: str, limits: Tolerance) -> tuple[pa.Table, int]:
+    """Judge the `pairs` query (columns of PAIR_COLUMNS) once: the count compared, the rejected."""
+    largest = "greatest(abs(VALUE_A), abs(VALUE_B))"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE judged AS
+        SELECT {PAIR_COLUMNS},
+               {relative_difference_sql("VALUE_A", "VALUE_B")} AS RELATIVE_DIFFERENCE,
+               {largest} >= {limits.min_value!r} AS COMPARED,
+               ({limits.sql("VALUE_A", "VALUE_B")}) AS REJECTED
+        FROM ({pairs})"""
+    )
+    compared = con.sql("SELECT count(*) FROM judged WHERE COMPARED").fetchall()[0][0]
     found = con.sql(
-        f"SELECT {FOUND_COLUMNS} FROM pairs WHERE REJECTED ORDER BY KEY_A, KEY_B, PERIOD_A"
+        f"SELECT {FOUND_COLUMNS} FROM judged WHERE REJECTED ORDER BY KEY_A, KEY_B, PERIOD_A"
     ).to_arrow_table()
     return found, int(compared)
 
 
-def _select(limits: Tolerance) -> str:
-    largest = "greatest(abs(a.OBS_VALUE), abs(b.OBS_VALUE))"
-    return f"""
-        SELECT a.SERIES_KEY AS KEY_A, a.TIME_PERIOD AS PERIOD_A, a.OBS_VALUE AS VALUE_A,
-               a.REVISION AS REVISION_A, a.REFERENCE AS REFERENCE_A,
-               b.SERIES_KEY AS KEY_B, b.TIME_PERIOD AS PERIOD_B, b.OBS_VALUE AS VALUE_B,
-               b.REVISION AS REVISION_B, b.REFERENCE AS REFERENCE_B,
-               {relative_difference_sql("a.OBS_VALUE", "b.OBS_VALUE")} AS RELATIVE_DIFFERENCE,
-               {largest} >= {limits.min_value!r} AS COMPARED,
-               ({limits.sql("a.OBS_VALUE", "b.OBS_VALUE")}) AS REJECTED
-    """
+def _side_columns(alias: str, suffix: str) -> str:
+    return (
+        f"{alias}.SERIES_KEY AS KEY_{suffix}, {alias}.TIME_PERIOD AS PERIOD_{suffix}, "
+        f"{alias}.OBS_VALUE AS VALUE_{suffix}, {alias}.REVISION AS REVISION_{suffix}, "
+        f"{alias}.REFERENCE AS REFERENCE_{suffix}"
+    )
 
 
 def compare(
@@ -139,13 +156,53 @@ def compare(
         on = """a.REF_AREA = b.REF_AREA AND a.COUNTERPART_AREA = b.COUNTERPART_AREA
                 AND (a.COUNTERPART_AREA = '_T'
                      OR a.COUNTERPART_AREA IN (SELECT CODE FROM countries))"""
-    joined = f"""{_select(comparison.limits)}
+    pairs = f"""SELECT {_side_columns("a", "A")}, {_side_columns("b", "B")}
         FROM a JOIN b ON {on} AND {match} AND a.TIME_PERIOD = b.TIME_PERIOD
         WHERE a.REF_AREA IN (SELECT CODE FROM region)"""
     try:
-        return _found(con, joined)
+        return _found(con, pairs, comparison.limits)
     finally:
         con.close()
+
+
+def _months(period: str, months: int) -> str:
+    """A monthly period column moved by `months` (negative: earlier)."""
+    return f"strftime(strptime({period} || '-01', '%Y-%m-%d') + to_months({months}), '%Y-%m')"
+
+
+def _leg(earlier: Stage, later: Stage) -> str:
+    """Two stages' nationalities month by month, the later one's months moved back by the lag.
+
+    Over the months both stages reported, a nationality one of them does not list counts as
+    zero there: that is where a flow appears on the route or disappears from it. Its key is
+    written as the series it would be.
+    """
+    lag = later.lag_months - earlier.lag_months
+    totals = " AND ".join(f"{c} = '_T'" for c in MATCH[1:])
+    nationality = f"""FREQ = 'M' AND {totals}
+        AND COUNTERPART_AREA IN (SELECT CODE FROM countries)"""
+
+    def key(stage: Stage) -> str:
+        return f"'M.{stage.ref_area}.{stage.indicator}.' || NAT || '._T._T._T'"
+
+    return f"""
+        WITH a AS (SELECT * FROM stage_{earlier.ref_area}
+                   WHERE REF_AREA = '{earlier.ref_area}' AND {nationality}),
+             b AS (SELECT *, {_months("TIME_PERIOD", -lag)} AS ALIGNED FROM stage_{later.ref_area}
+                   WHERE REF_AREA = '{later.ref_area}' AND {nationality}),
+             months AS (SELECT TIME_PERIOD AS MONTH FROM a INTERSECT SELECT ALIGNED FROM b),
+             paired AS (
+                SELECT coalesce(a.COUNTERPART_AREA, b.COUNTERPART_AREA) AS NAT,
+                       coalesce(a.TIME_PERIOD, b.ALIGNED) AS MONTH, a.SERIES_KEY AS KA,
+                       a.OBS_VALUE AS VA, a.REVISION AS RA, b.SERIES_KEY AS KB,
+                       b.OBS_VALUE AS VB, b.REVISION AS RB
+                FROM a FULL JOIN b
+                  ON a.COUNTERPART_AREA = b.COUNTERPART_AREA AND a.TIME_PERIOD = b.ALIGNED)
+        SELECT coalesce(KA, {key(earlier)}) AS KEY_A, MONTH AS PERIOD_A,
+               coalesce(VA, 0.0) AS VALUE_A, RA AS REVISION_A, NULL::BIGINT AS REFERENCE_A,
+               coalesce(KB, {key(later)}) AS KEY_B, {_months("MONTH", lag)} AS PERIOD_B,
+               coalesce(VB, 0.0) AS VALUE_B, RB AS REVISION_B, NULL::BIGINT AS REFERENCE_B
+        FROM paired WHERE MONTH IN (SELECT MONTH FROM months)"""
 
 
 def compare_route(route: Route, sides: Sides, std: Standard | None = None) -> tuple[pa.Table, int]:
@@ -160,49 +217,23 @@ def compare_route(route: Route, sides: Sides, std: Standard | None = None) -> tu
     try:
         earlier = None
         for stage in route.stages:
-            side = Side(source="official", indicator=stage.indicator)
-            table = sides.table(side)
-            name = f"stage_{stage.ref_area}"
-            con.register(name, table)
-            rows = con.sql(
-                f"SELECT count(*) FROM {name} WHERE REF_AREA = '{stage.ref_area}'"
+            con.register(
+                f"stage_{stage.ref_area}",
+                sides.table(Side(source=OFFICIAL, indicator=stage.indicator)),
+            )
+            reported = con.execute(
+                f"SELECT count(*) FROM stage_{stage.ref_area} WHERE REF_AREA = ?",
+                [stage.ref_area],
             ).fetchall()[0][0]
-            if not rows:
+            if not reported:
                 continue
             if earlier is not None:
-                lag = stage.lag_months - earlier[0].lag_months
-                totals = " AND ".join(f"{t}.{c} = '_T'" for t in "ab" for c in MATCH[1:])
-                period_b = (
-                    "strftime(strptime(b.TIME_PERIOD || '-01', '%Y-%m-%d') "
-                    f"- to_months({lag}), '%Y-%m')"
-                )
-                joined = f"""{_select(route.limits)}
-                    FROM {earlier[1]} a JOIN {name} b
-                      ON a.COUNTERPART_AREA = b.COUNTERPART_AREA
-                     AND a.TIME_PERIOD = {period_b}
-                    WHERE a.REF_AREA = '{earlier[0].ref_area}' AND b.REF_AREA = '{stage.ref_area}'
-                      AND a.FREQ = 'M' AND b.FREQ = 'M' AND {totals}
-                      AND a.COUNTERPART_AREA IN (SELECT CODE FROM countries)"""
-                table_found, n = _found(con, joined)
-                found.append(table_found)
+                table, n = _found(con, _leg(earlier, stage), route.limits)
+                found.append(table)
                 compared += n
-            earlier = (stage, name)
+            earlier = stage
     finally:
         con.close()
     if not found:
-        return _empty_found(), 0
+        return pa.schema(FOUND_SCHEMA).empty_table(), 0
     return pa.concat_tables(found), compared
-
-
-def _empty_found() -> pa.Table:
-    con = duckdb.connect()
-    try:
-        return con.sql(
-            """SELECT ''::VARCHAR AS KEY_A, ''::VARCHAR AS PERIOD_A, 0.0::DOUBLE AS VALUE_A,
-                      NULL::BIGINT AS REVISION_A, NULL::BIGINT AS REFERENCE_A,
-                      ''::VARCHAR AS KEY_B, ''::VARCHAR AS PERIOD_B, 0.0::DOUBLE AS VALUE_B,
-                      NULL::BIGINT AS REVISION_B, NULL::BIGINT AS REFERENCE_B,
-                      0.0::DOUBLE AS RELATIVE_DIFFERENCE LIMIT 0"""
-        ).to_arrow_table()
-    finally:
-        con.close()

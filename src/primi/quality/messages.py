@@ -31,9 +31,11 @@ class Gap:
     relative_difference: float
 
 
-def _source(source: str, comparisons: Comparisons, lang: str) -> str:
+def _source(source: str, key: str, comparisons: Comparisons, lang: str) -> str:
+    """Who gives the figure: the reporting country's official series, or a reference source."""
     if source == OFFICIAL:
-        return "cifra oficial" if lang == "es" else "official figure"
+        area = key.split(".")[1]
+        return f"la cifra oficial de {area}" if lang == "es" else f"{area}'s official figure"
     return comparisons.references[source].name(lang)
 
 
@@ -62,7 +64,10 @@ def finding_message(
     messages = {}
     for lang in LANGUAGES:
         tolerance = format_percent(limits.tolerance, locale=lang)
-        a, b = (_source(s, comparisons, lang) for s in sources)
+        a, b = (
+            _source(s, k, comparisons, lang)
+            for s, k in zip(sources, (gaps[0].key_a, gaps[0].key_b), strict=True)
+        )
         if lang == "es":
             head = f"{len(gaps)} periodo(s) fuera de la tolerancia ({tolerance}) entre {a} y {b}:"
             more = "- y {n} periodo(s) más."
