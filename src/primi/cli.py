@@ -225,6 +225,100 @@ def cmd_standard_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_quality_run(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from tqdm import tqdm
+
+    from primi.quality.runs import run_level4
+
+    with tqdm(desc="Level 4", unit=" comparisons", disable=None) as bar:
+
+        def advance(rule: str, done: int, total: int) -> None:
+            bar.set_postfix_str(rule)
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            run = run_level4(rules=args.rule or (), progress=advance)
+        except ValueError as exc:
+            bar.close()
+            print(str(exc), file=sys.stderr)
+            return EXIT_USAGE
+    print(
+        f"{run.pairs_compared} pares comparados, {run.discrepancy_count} discrepancias, "
+        f"{run.finding_count} hallazgos abiertos o actualizados (ejecución {run.pk})."
+        if args.lang == "es"
+        else f"{run.pairs_compared} pairs compared, {run.discrepancy_count} discrepancies, "
+        f"{run.finding_count} findings opened or updated (run {run.pk})."
+    )
+    return EXIT_OK
+
+
+def cmd_quality_findings(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    import json
+
+    from primi.quality.listing import level4_findings
+
+    findings = level4_findings(state=args.state, rule=args.rule)
+    if args.format == "json":
+        print(json.dumps(findings, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for f in findings:
+        print(f"#{f['id']}\t{f['rule']}\t{f['state']}\t{','.join(f['countries'])}\t{f['title']}")
+        for d in f["discrepancies"]:
+            a, b = d["a"], d["b"]
+            print(
+                f"\t{a['key']} {a['period']} = {a['value']:g}\t"
+                f"{b['key']} {b['period']} = {b['value']:g}\t{d['relative_difference']:.1%}"
+            )
+    print(
+        f"{len(findings)} hallazgo(s)." if args.lang == "es" else f"{len(findings)} finding(s).",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_quality_reference(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from tqdm import tqdm
+
+    from primi.quality.reference_files import ReferenceFileError, load_reference
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(
+            f"No existe el archivo {path}" if args.lang == "es" else f"No such file: {path}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    with tqdm(desc=args.source, unit=" rows", disable=None) as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            result = load_reference(args.source, path, progress=advance)
+        except ReferenceFileError as exc:
+            bar.close()
+            print(str(exc), file=sys.stderr)
+            return EXIT_NOTHING_LOADED
+    print(
+        f"{result.kept} cifras de referencia guardadas ({args.source}, carga {result.load.pk}); "
+        f"{result.outside_region} fuera de la región y {result.unknown_codes} con códigos "
+        "desconocidos, no guardadas."
+        if args.lang == "es"
+        else f"{result.kept} reference figures kept ({args.source}, load {result.load.pk}); "
+        f"{result.outside_region} outside the region and {result.unknown_codes} with unknown "
+        "codes, not kept."
+    )
+    return EXIT_OK
+
+
 def _help_language(argv: Sequence[str] | None) -> str:
     """The language of the help texts: `--lang` if given, else PRIMI_LANG, else Spanish."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -450,6 +544,51 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     s.add_argument("file", metavar="FILE", help=_t("archivo de salida", "output file"))
     s.set_defaults(func=cmd_standard_export)
+
+    p = verbs.add_parser(
+        "quality",
+        help=_t(
+            "comparar países y fuentes de referencia (nivel 4)",
+            "compare countries and reference sources (level 4)",
+        ),
+    )
+    quality = p.add_subparsers(dest="quality_verb", required=True, metavar="ACTION")
+    s = quality.add_parser(
+        "run",
+        help=_t(
+            "ejecutar las comparaciones del estándar y abrir o actualizar hallazgos",
+            "run the standard's comparisons and open or update findings",
+        ),
+    )
+    s.add_argument(
+        "--rule",
+        action="append",
+        metavar="RULE",
+        help=_t("solo esta regla (repetible), p. ej. L4_ROUTE", "only this rule (repeatable)"),
+    )
+    s.set_defaults(func=cmd_quality_run)
+    s = quality.add_parser(
+        "findings",
+        help=_t("listar los hallazgos de nivel 4", "list the level-4 findings"),
+    )
+    s.add_argument("--format", choices=["text", "json"], default="text")
+    s.add_argument(
+        "--state",
+        choices=["open", "explained", "corrected", "accepted"],
+        help=_t("solo los de este estado", "only those in this state"),
+    )
+    s.add_argument("--rule", metavar="RULE", help=_t("solo esta regla", "only this rule"))
+    s.set_defaults(func=cmd_quality_findings)
+    s = quality.add_parser(
+        "reference",
+        help=_t(
+            "guardar un archivo de una fuente de referencia (UNDESA, UNHCR, WB)",
+            "keep a file of a reference source (UNDESA, UNHCR, WB)",
+        ),
+    )
+    s.add_argument("source", metavar="SOURCE", help=_t("UNDESA, UNHCR o WB", "UNDESA, UNHCR or WB"))
+    s.add_argument("file", metavar="FILE", help=_t("archivo CSV de la fuente", "the source's CSV"))
+    s.set_defaults(func=cmd_quality_reference)
     return parser
 
 

@@ -40,7 +40,7 @@ def _counts() -> tuple[int, int, int]:
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        ([], ["demo", "serve", "load", "export", "template", "standard"]),
+        ([], ["demo", "serve", "load", "export", "template", "standard", "quality"]),
         (["template"], ["--country", "--lang", "DF_ID", "FILE"]),
         (["demo"], ["--port", "--no-serve"]),
         (["serve"], ["--port"]),
@@ -48,6 +48,9 @@ def _counts() -> tuple[int, int, int]:
         (["export"], ["--flow", "--format", "--as-of", "FILE"]),
         (["standard"], ["check", "export"]),
         (["standard", "export"], ["FILE"]),
+        (["quality"], ["run", "findings", "reference"]),
+        (["quality", "findings"], ["--format", "--state", "--rule"]),
+        (["quality", "reference"], ["SOURCE", "FILE"]),
     ],
 )
 def test_every_verb_has_help(argv, expected, capsys):

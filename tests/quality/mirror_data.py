@@ -21,7 +21,7 @@ COUNTRIES = ("GTM", "HND", "SLV")
 MONTHS = tuple(f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13))
 
 
-def _rows(reporter: str, indicator: str, pairs: dict[tuple[str, str], float]) -> pa.Table:
+def rows_of(reporter: str, indicator: str, pairs: dict[tuple[str, str], float]) -> pa.Table:
     keys = sorted(pairs)
     n = len(keys)
     return frame.conform(
@@ -69,7 +69,7 @@ def load_mirrors(
     Returns the submission results of the receiving countries by country.
     """
     values = mirror_values(seed)
-    submit(_rows("MEX", "RET_FOREIGN", values), tmp_path / "mex_ret_foreign.csv", "MEX_INM")
+    submit(rows_of("MEX", "RET_FOREIGN", values), tmp_path / "mex_ret_foreign.csv", "MEX_INM")
     results = {}
     for country in COUNTRIES:
         received = {
@@ -78,7 +78,7 @@ def load_mirrors(
             if c == country
         }
         results[country] = submit(
-            _rows(country, "RET_NAT", received),
+            rows_of(country, "RET_NAT", received),
             tmp_path / f"{country.lower()}_ret_nat.csv",
             f"{country}_MIGRACION",
             publish=publish_received,
