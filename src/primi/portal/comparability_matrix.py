@@ -89,7 +89,8 @@ def verdict_sentences(
             is_largest = n == len(ordered) - 1 and len(ordered) > 1
             who = (_("the others") if is_largest and len(countries) > MOST_GROUPS_NAMED
                    else ", ".join(sorted(countries)))  # fmt: skip
-            parts.append(f"{who}: {value_name(comp, difference.aspect, value, lang)}")
+            words = value_name(comp, difference.aspect, value, lang)
+            parts.append(f"{who}: {words[:1].lower()}{words[1:]}")
         sentences.append(
             _("Different %(aspect)s (%(groups)s).")
             % {"aspect": aspect_name(difference.aspect), "groups": "; ".join(parts)}

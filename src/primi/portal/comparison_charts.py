@@ -30,7 +30,7 @@ from primi.portal.map_geometry import (
 from primi.standard.catalogue import AREA_CODELIST, load_standard
 
 NOTE_COLOUR = "#6b2f00"
-NOTE_WIDTH = 58  # characters per line of a note drawn in the chart (fits a phone's width)
+NOTE_WIDTH = 48  # characters per line of a note drawn in the chart (fits a phone's width)
 NO_DATA_COLOUR = "#9e9e9e"
 CONTEXT_COLOUR = "#dedede"
 BAR_COLOUR = "#0072B2"
@@ -49,24 +49,27 @@ def country_name(iso3: str, lang: str) -> str:
 
 
 def with_comparability_note(chart: Chart, note: str, link: str = "") -> Chart:
-    """`chart` saying on itself that its figures are not like for like: as the spec's title
-    (drawn in the chart, so in its PNG and SVG exports and when printed) and in its note;
-    `link` is the comparability page's address, written under the note."""
+    """`chart` saying on itself that its figures are not like for like: as the spec's title,
+    drawn in the chart (so in its PNG and SVG exports and when printed), and in the description
+    that names the chart to screen readers; `link`, the comparability page, goes under it."""
     if not note:
         return chart
     title: dict[str, Any] = {
         "text": textwrap.wrap(note, NOTE_WIDTH),
         "anchor": "start",
-        "fontSize": 12,
+        "fontSize": 11,
         "fontWeight": "normal",
         "color": NOTE_COLOUR,
         "offset": 10,
     }
     if link:
-        title |= {"subtitle": _("Comparability: %(link)s") % {"link": link},
-                  "subtitleFontSize": 11, "subtitleColor": "#333333"}  # fmt: skip
+        where = _("Comparability: %(link)s") % {"link": link}
+        lines = [where] if len(where) <= NOTE_WIDTH else where.replace("?", "\n?", 1).split("\n")
+        title |= {"subtitle": lines, "subtitleFontSize": 10, "subtitleColor": "#333333"}
     chart.spec["title"] = title
-    return replace(chart, note=f"{note} {chart.note}".strip())
+    description = f"{chart.spec.get('description', '')} {note}".strip()
+    chart.spec["description"] = description
+    return replace(chart, description=description)
 
 
 def d3_format(decimals: int | None, values: list[float] | None = None) -> str:
