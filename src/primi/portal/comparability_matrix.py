@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from primi.api.languages import in_language
+from primi.portal.alphabetical import sort_key
 from primi.portal.comparison_charts import country_name
 from primi.portal.country_pages import short_basis
 from primi.standard.catalogue import Indicator, load_standard, region_countries
@@ -183,8 +184,12 @@ def matrix_page(indicator: Indicator, lang: str) -> MatrixPage:
     comp = load_comparability()
     published = published_bases(indicator.id)
     region = region_countries()
+
+    def by_name(name: str) -> tuple[str, str]:
+        return sort_key(name, lang)
+
     shown = sorted(set(comp.countries_with_own(indicator.id)) | set(published),
-                   key=lambda c: country_name(c, lang))  # fmt: skip
+                   key=lambda c: by_name(country_name(c, lang)))  # fmt: skip
     others = tuple(c for c in region if c not in shown)
     columns = [
         _column(comp, indicator.id, c, country_name(c, lang), published.get(c, frozenset()), lang)
@@ -217,7 +222,7 @@ def matrix_page(indicator: Indicator, lang: str) -> MatrixPage:
         name=in_language(indicator.names, lang),
         countries=tuple(columns),
         rows=tuple(rows),
-        others=tuple(country_name(c, lang) for c in others),
+        others=tuple(sorted((country_name(c, lang) for c in others), key=by_name)),
         contradictions=tuple(c for c in columns if c.contradicted),
         all_like=every.like_for_like,
     )
