@@ -141,6 +141,12 @@ def lag_words(lag: int) -> str:
     return ngettext("%(n)s month later", "%(n)s months later", lag) % {"n": lag}
 
 
+def basis_word(basis: str | None, lang: str) -> str:
+    """ "persons" or "events": what a column counts, short enough for a table header."""
+    words = {"PERSONS": _("persons"), "EVENTS": _("events")}
+    return words.get(basis or "", code_name("COUNTING_BASIS", basis, lang))
+
+
 def stage_label(stage: StageData, lang: str) -> str:
     """ "Mexico (1 month later)": the country and how far its months are moved back."""
     return f"{area_name(stage.stage.ref_area, lang)} ({lag_words(stage.stage.lag_months)})"
@@ -184,10 +190,10 @@ def downloads(found: Corridor, nationalities: tuple[str, ...]) -> dict[str, str]
     return data_links(DATAFLOW, key, *_data_window(found))
 
 
-def gap_words(leg: LegFigures, lang: str) -> list[str]:
-    """The leg's flagged months in plain words, one sentence for each direction."""
+def gap_words(leg: LegFigures, lang: str) -> list[dict[str, Any]]:
+    """The leg's flagged months in plain words: one sentence for each direction, then the
+    months with both figures."""
     words = {
-        "nationality": area_name(leg.nationality, lang),
         "earlier": area_name(leg.earlier.stage.ref_area, lang),
         "later": area_name(leg.later.stage.ref_area, lang),
         "compared": leg.months,
@@ -196,34 +202,23 @@ def gap_words(leg: LegFigures, lang: str) -> list[str]:
     for gaps, appears in ((leg.appearing, True), (leg.disappearing, False)):
         if not gaps:
             continue
+        if appears:
+            text = _(
+                "Between %(earlier)s and %(later)s the flow appears in %(n)s of %(compared)s "
+                "months: %(later)s counted far more than %(earlier)s, so people joined the "
+                "route between the two points."
+            )
+        else:
+            text = _("Between %(earlier)s and %(later)s the flow disappears in %(n)s of "
+                     "%(compared)s months: %(later)s counted far fewer than %(earlier)s, so "
+                     "people left the route or were not counted.")  # fmt: skip
         months = ", ".join(
             f"{_month_name(g.month, lang)} ({number(g.earlier, lang, 0)} → "
             f"{number(g.later, lang, 0)})"
             for g in gaps
         )
-        counts = {**words, "n": len(gaps), "months": months}
-        if appears:
-            text = ngettext(
-                "%(nationality)s appears between %(earlier)s and %(later)s in %(n)s of "
-                "%(compared)s months: %(later)s counted far more than %(earlier)s, so people "
-                "joined the route between the two points (%(months)s).",
-                "%(nationality)s appears between %(earlier)s and %(later)s in %(n)s of "
-                "%(compared)s months: %(later)s counted far more than %(earlier)s, so people "
-                "joined the route between the two points (%(months)s).",
-                len(gaps),
-            )
-        else:
-            text = ngettext(
-                "%(nationality)s disappears between %(earlier)s and %(later)s in %(n)s of "
-                "%(compared)s months: %(later)s counted far fewer than %(earlier)s, so people "
-                "left the route or were not counted (%(months)s).",
-                "%(nationality)s disappears between %(earlier)s and %(later)s in %(n)s of "
-                "%(compared)s months: %(later)s counted far fewer than %(earlier)s, so people "
-                "left the route or were not counted (%(months)s).",
-                len(gaps),
-            )
         sentences.append(
-            {"text": text % counts, "appears": appears, "nationality": leg.nationality}
+            {"text": text % {**words, "n": len(gaps)}, "months": months, "appears": appears}
         )
     return sentences
 
@@ -252,7 +247,7 @@ def nationality_section(found: Corridor, nat: str, lang: str) -> dict[str, Any]:
                     "counted": _month_name(month + stage.stage.lag_months, lang, "yMMMM"),
                     "value": value,
                 })  # fmt: skip
-        rows.append({"month": _month_name(month, lang, "yMMMM"), "cells": cells})
+        rows.append({"month": _month_name(month, lang), "cells": cells})
     totals = []
     for stage in stages:
         values = [v for m in found.months if (v := stage.aligned(nat, m)) is not None]
@@ -270,15 +265,15 @@ def nationality_section(found: Corridor, nat: str, lang: str) -> dict[str, Any]:
             (Column("month", _("Month at the first point")), Column("stage", _("Point")),
              Column("counted", _("Month counted")), Column("value", _("Figure"), True, 0)),
             lang=lang, x="date", y="value", colour="stage",
-            x_title=_("Month at the first point (later points moved back by their lag)"),
+            x_title=_("Month at the first point"),
             y_title=_("Persons or events"),
             downloads=downloads(found, (nat,)),
             note=counting_note(found, lang),
-            data_table=table_id,
         )  # fmt: skip
+        chart.spec["encoding"]["x"]["axis"] = {"format": "%b %Y", "labelOverlap": True}
         labels = [stage_label(s, lang) for s in stages]
         chart.spec["encoding"]["color"].update({"scale": {"domain": labels}, "sort": labels})
-        chart.spec["encoding"]["color"]["legend"] = {"orient": "bottom", "columns": 2}
+        chart.spec["encoding"]["color"]["legend"] = {"orient": "bottom", "direction": "vertical"}
     legs = [
         {
             "earlier": area_name(leg.earlier.stage.ref_area, lang),
@@ -347,11 +342,13 @@ def page_context(found: Corridor, query: Query, lang: str) -> dict[str, Any]:
                 _("No point of the route published figures for %(nationality)s in these months.")
                 % {"nationality": section["name"]}
             )
-    sentences = [
-        sentence
-        for nat in found.nationalities
-        for leg in found.legs.get(nat, ())
-        for sentence in gap_words(leg, lang)
+    gaps = [
+        {
+            "name": section["name"],
+            "sentences": [s for leg in found.legs.get(nat, ()) for s in gap_words(leg, lang)],
+        }
+        for nat, section in zip(found.nationalities, sections, strict=True)
+        if section["has_data"]
     ]
     choices = list(dict.fromkeys([*found.available[:CHOICES], *found.nationalities]))
     chosen = set(found.nationalities)
@@ -367,7 +364,7 @@ def page_context(found: Corridor, query: Query, lang: str) -> dict[str, Any]:
             {
                 "area": area_name(s.stage.ref_area, lang),
                 "lag": lag_words(s.stage.lag_months),
-                "basis": code_name("COUNTING_BASIS", s.counting_basis, lang),
+                "basis": basis_word(s.counting_basis, lang),
             }
             for s in found.with_data
         ],  # fmt: skip
@@ -384,7 +381,7 @@ def page_context(found: Corridor, query: Query, lang: str) -> dict[str, Any]:
             if has_data
             else ""
         ),  # fmt: skip
-        "sentences": sentences,
+        "gaps": gaps,
         "sections": sections,
         "mixed_bases": found.mixed_bases,
         "counting_note": counting_note(found, lang) if has_data else "",
