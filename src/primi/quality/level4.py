@@ -8,6 +8,7 @@ itself (`Tolerance.sql`) is written in the standard, next to its Python twin use
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -46,6 +47,20 @@ FOUND_SCHEMA = [
     )
     for name in FOUND_COLUMNS.split(", ")
 ]
+
+
+class Compared(Counter):
+    """Pairs compared, by country taking part (a pair of two countries counts for each)."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, int]] = ()) -> None:
+        super().__init__()
+        for area_a, area_b, count in rows:
+            for area in {area_a, area_b}:
+                self[area] += count
+            self[TOTAL] += count
+
+
+TOTAL = "_T"
 
 
 @dataclass
@@ -120,11 +135,16 @@ def _found(con: duckdb.DuckDBPyConnection, pairs: str, limits: Tolerance) -> tup
                ({limits.sql("VALUE_A", "VALUE_B")}) AS REJECTED
         FROM ({pairs})"""
     )
-    compared = con.sql("SELECT count(*) FROM judged WHERE COMPARED").fetchall()[0][0]
+    compared = Compared(
+        con.sql(
+            """SELECT split_part(KEY_A, '.', 2), split_part(KEY_B, '.', 2), count(*)
+               FROM judged WHERE COMPARED GROUP BY ALL"""
+        ).fetchall()
+    )
     found = con.sql(
         f"SELECT {FOUND_COLUMNS} FROM judged WHERE REJECTED ORDER BY KEY_A, KEY_B, PERIOD_A"
     ).to_arrow_table()
-    return found, int(compared)
+    return found, compared
 
 
 def _side_columns(alias: str, suffix: str) -> str:
@@ -137,8 +157,8 @@ def _side_columns(alias: str, suffix: str) -> str:
 
 def compare(
     comparison: Comparison, sides: Sides, std: Standard | None = None
-) -> tuple[pa.Table, int]:
-    """The pairs of `comparison` that disagree (columns of FOUND_COLUMNS), and the count compared.
+) -> tuple[pa.Table, Compared]:
+    """The pairs of `comparison` that disagree (columns of FOUND_COLUMNS), and those compared.
 
     Only pairs whose side a is reported by a country of the region are compared, and only
     counterparts that are countries (or the total, `_T`): two sources' "unknown" or "other"
@@ -205,7 +225,9 @@ def _leg(earlier: Stage, later: Stage) -> str:
         FROM paired WHERE MONTH IN (SELECT MONTH FROM months)"""
 
 
-def compare_route(route: Route, sides: Sides, std: Standard | None = None) -> tuple[pa.Table, int]:
+def compare_route(
+    route: Route, sides: Sides, std: Standard | None = None
+) -> tuple[pa.Table, Compared]:
     """Each stage against the nearest earlier stage with data, nationality by nationality.
 
     The later stage's month is moved back by the difference of the stages' lags, so that the
@@ -213,7 +235,7 @@ def compare_route(route: Route, sides: Sides, std: Standard | None = None) -> tu
     """
     std = std or load_standard()
     con = _connect(std)
-    found, compared = [], 0
+    found, compared = [], Compared()
     try:
         earlier = None
         for stage in route.stages:
@@ -235,5 +257,5 @@ def compare_route(route: Route, sides: Sides, std: Standard | None = None) -> tu
     finally:
         con.close()
     if not found:
-        return pa.schema(FOUND_SCHEMA).empty_table(), 0
+        return pa.schema(FOUND_SCHEMA).empty_table(), compared
     return pa.concat_tables(found), compared

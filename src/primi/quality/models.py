@@ -71,6 +71,9 @@ class Run(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.RUNNING)
     pairs_compared = models.PositiveIntegerField(default=0)
+    compared_by_country = models.JSONField(
+        default=dict, blank=True, help_text="Pairs compared in which each country takes part."
+    )
     discrepancy_count = models.PositiveIntegerField(default=0)
     finding_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, default="")

@@ -29,6 +29,12 @@ def relative_difference(a: float, b: float) -> float:
     return abs(a - b) / largest if largest else 0.0
 
 
+def relative_difference_sql(a: str, b: str) -> str:
+    """`relative_difference` of two SQL columns."""
+    largest = f"greatest(abs({a}), abs({b}))"
+    return f"CASE WHEN {largest} = 0 THEN 0.0 ELSE abs({a} - {b}) / {largest} END"
+
+
 @dataclass(frozen=True)
 class Tolerance:
     """When two figures are taken to agree; the one rule the checks and the pages both apply."""
@@ -47,6 +53,14 @@ class Tolerance:
         if self.test == "at_most":
             return a > b * (1 + self.tolerance)
         return relative_difference(a, b) > self.tolerance
+
+    def sql(self, a: str, b: str) -> str:
+        """`disagree` as a SQL condition on the columns `a` and `b` (non-null), for bulk runs."""
+        largest = f"greatest(abs({a}), abs({b}))"
+        compared = f"{largest} >= {self.min_value!r}"
+        if self.test == "at_most":
+            return f"{compared} AND {a} > {b} * {1 + self.tolerance!r}"
+        return f"{compared} AND {relative_difference_sql(a, b)} > {self.tolerance!r}"
 
 
 @dataclass(frozen=True)
