@@ -165,3 +165,10 @@ def test_a_route_without_any_published_figure_says_so(route_data):
     status, html = _get("en")
     assert status == 200
     assert "No point of this route has published figures by nationality yet." in _text(html)
+
+
+def test_a_nationality_without_figures_is_said_to_have_none(route_data):
+    status, html = _get("en", f"nat=ISL&{WINDOW}")
+    assert status == 200
+    assert "No point of the route published figures for Iceland in these months." in _text(html)
+    assert 'id="corridor-ISL"' not in html
