@@ -4,16 +4,12 @@ Charts drawn, nothing fails or leaves the site, no serious accessibility violati
 scroll on a 390-pixel phone. Screenshots go to test-results/ for a person to look at.
 """
 
-import sys
 from pathlib import Path
 
 import pytest
 from browser_checks import Watch, axe_violations
+from irregular_route import load_route
 from playwright.sync_api import Page
-
-# irregular_route imports tests/real's converters, importable from that folder only.
-sys.path.append(str(Path(__file__).resolve().parents[1] / "real"))
-from irregular_route import load_route  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,6 +1,5 @@
 """The corridor's figures on the real Darien-route series: sums, lags, where flows appear."""
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,15 +7,12 @@ import duckdb
 import pyarrow as pa
 import pytest
 from django.db import transaction
+from irregular_route import load_route
 
 from primi.portal.corridor import corridor, month_index, month_label, read_stages
 from primi.standard.comparisons import Route, Stage, load_comparisons
 from primi.standard.frame import conform
 from primi.store.loading import load_frame
-
-# irregular_route imports tests/real's converters, importable from that folder only.
-sys.path.append(str(Path(__file__).resolve().parents[1] / "real"))
-from irregular_route import load_route  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

@@ -2,22 +2,17 @@
 
 import json
 import re
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from django.db import transaction
 from django.test import Client
+from irregular_route import load_route
 
 from primi.standard.frame import conform
 from primi.store.loading import load_frame
 from primi.store.models import Submission
-
-# irregular_route imports tests/real's converters, importable from that folder only.
-sys.path.append(str(Path(__file__).resolve().parents[1] / "real"))
-from irregular_route import load_route  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

@@ -50,17 +50,21 @@ FOUND_SCHEMA = [
 
 
 class Compared(Counter):
-    """Pairs compared, by country taking part (a pair of two countries counts for each)."""
+    """Pairs compared by (country taking part, year of side a's period); a pair of two
+    countries counts for each. `total` is the number of pairs."""
 
-    def __init__(self, rows: Iterable[tuple[str, str, int]] = ()) -> None:
+    def __init__(self, rows: Iterable[tuple[str, str, str, int]] = ()) -> None:
         super().__init__()
-        for area_a, area_b, count in rows:
+        self.total = 0
+        for area_a, area_b, year, count in rows:
             for area in {area_a, area_b}:
-                self[area] += count
-            self[TOTAL] += count
+                self[(area, year)] += count
+            self.total += count
 
-
-TOTAL = "_T"
+    def __iadd__(self, other: Compared) -> Compared:
+        self.update(other)
+        self.total += other.total
+        return self
 
 
 @dataclass
@@ -137,7 +141,8 @@ def _found(con: duckdb.DuckDBPyConnection, pairs: str, limits: Tolerance) -> tup
     )
     compared = Compared(
         con.sql(
-            """SELECT split_part(KEY_A, '.', 2), split_part(KEY_B, '.', 2), count(*)
+            """SELECT split_part(KEY_A, '.', 2), split_part(KEY_B, '.', 2),
+                      substr(PERIOD_A, 1, 4), count(*)
                FROM judged WHERE COMPARED GROUP BY ALL"""
         ).fetchall()
     )

@@ -72,7 +72,9 @@ class Run(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.RUNNING)
     pairs_compared = models.PositiveIntegerField(default=0)
     compared_by_country = models.JSONField(
-        default=dict, blank=True, help_text="Pairs compared in which each country takes part."
+        default=dict,
+        blank=True,
+        help_text="Pairs compared in which each country takes part, by year: {area: {year: n}}.",
     )
     discrepancy_count = models.PositiveIntegerField(default=0)
     finding_count = models.PositiveIntegerField(default=0)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from primi.findings.keys import SeriesRange
 from primi.findings.threads import open_or_update
-from primi.quality.level4 import TOTAL, Sides, compare, compare_route
+from primi.quality.level4 import Sides, compare, compare_route
 from primi.quality.messages import Gap, finding_message
 from primi.quality.models import Discrepancy, Run
 from primi.standard.catalogue import load_standard
@@ -88,10 +88,10 @@ def run_level4(
             else:
                 found, compared = compare(item, sides, std)
                 sources = (item.a.source, item.b.source)
-            run.pairs_compared += compared[TOTAL]
-            for area, count in compared.items():
-                if area != TOTAL:
-                    run.compared_by_country[area] = run.compared_by_country.get(area, 0) + count
+            run.pairs_compared += compared.total
+            for (area, year), count in compared.items():
+                years = run.compared_by_country.setdefault(area, {})
+                years[year] = years.get(year, 0) + count
             run.discrepancy_count += found.num_rows
             findings.update(_record(run, item.rule, sources, item.limits, found, comparisons))
         if progress:
