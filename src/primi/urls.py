@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("audit/", include("primi.audit.urls")),
     path("tokens/", include("primi.tokens.urls")),
     path("findings/", include("primi.findings.urls")),
+    path("quality/", include("primi.quality.urls")),
     path("calendar/", include("primi.deadlines.urls")),
     path("sandbox/", include("primi.sandbox.urls")),
     path("", include("primi.portal.urls")),
