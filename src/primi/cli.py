@@ -86,6 +86,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from primi.workflow.demo_accounts import create_demo_accounts
 
     print(load_demo(progress=True))
+    from primi.quality.runs import latest_full_run, run_level4
+
+    if latest_full_run() is None:
+        run = run_level4()
+        print(
+            f"Nivel 4 / level 4: {run.pairs_compared} pares comparados / pairs compared, "
+            f"{run.finding_count} hallazgos / findings."
+        )
     print(create_demo_accounts())
     demo_obligations()
     if not args.no_serve:

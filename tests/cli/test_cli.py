@@ -64,7 +64,7 @@ def test_every_verb_has_help(argv, expected, capsys):
 
 def test_parser_knows_every_verb():
     verbs = build_parser()._subparsers._group_actions[0].choices
-    assert set(verbs) == {"demo", "serve", "load", "export", "template", "standard"}
+    assert set(verbs) == {"demo", "serve", "load", "export", "template", "standard", "quality"}
 
 
 def test_regin_real_file_loads_with_the_same_sums(real_data, tmp_path, capsys):

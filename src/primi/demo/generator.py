@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from primi.demo.mirrors import align_mirrors, align_route
 from primi.standard.catalogue import Indicator, Standard, load_standard
 from primi.standard.frame import DIMENSIONS, conform
 from primi.standard.periods import period_bounds
@@ -353,6 +354,6 @@ def generate(
                 totals = _series_for(rng, ind, ref, last_year, rows, until)
                 if totals is not None:
                     annual[(ref, ind.id)] = totals
-        yield flow.id, _plant_defects(rows.table())
+        yield flow.id, _plant_defects(align_route(align_mirrors(rows.table(), seed), seed))
     if any(f.id == "DF_DERIVED" for f in std.dataflows):
         yield "DF_DERIVED", _derived(std, annual, last_year)

@@ -41,6 +41,11 @@ def accepted_submissions() -> list[int]:
     )
 
 
+def latest_full_run() -> Run | None:
+    """The last finished run of every comparison (by command, all rules): the one to score."""
+    return Run.objects.filter(state=Run.State.DONE, trigger="command", rules=[]).first()
+
+
 def _chosen(comparisons: Comparisons, rules: Iterable[str], indicators: Iterable[str]):
     rules, indicators = set(rules), set(indicators)
     for comparison in comparisons.comparisons:

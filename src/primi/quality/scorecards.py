@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from primi.checks.run import check_levels_2_3
 from primi.deadlines.figures import calendars
 from primi.quality.models import Discrepancy, Run
+from primi.quality.runs import latest_full_run
 from primi.standard import frame
 from primi.standard.catalogue import load_standard
 from primi.store.queries import Selection, public_observation_batches
@@ -72,11 +73,6 @@ class Scorecard:
     @property
     def latest(self) -> YearScore:
         return self.years[-1]
-
-
-def latest_full_run() -> Run | None:
-    """The last finished run of every comparison (by command, all rules): the one to score."""
-    return Run.objects.filter(state=Run.State.DONE, trigger="command", rules=[]).first()
 
 
 def _country_key(country: str) -> str:
