@@ -10,8 +10,9 @@ import argparse
 import os
 import secrets
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 EXIT_OK, EXIT_NOTHING_LOADED, EXIT_USAGE = 0, 1, 2
 
@@ -124,6 +125,17 @@ def _explanation(text: str) -> tuple[str, str]:
     return rule.strip(), why.strip()
 
 
+def _advancing(bar: Any) -> Callable[[str, int, int], None]:
+    """A progress callback (stage, done, total) that moves the tqdm `bar`."""
+
+    def advance(stage: str, done: int, total: int) -> None:
+        bar.set_postfix_str(stage)
+        bar.total = total or None
+        bar.update(done - bar.n)
+
+    return advance
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
@@ -132,11 +144,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     from primi.workflow.submission_file import SubmissionError, submit_file
 
     with tqdm(desc="Load", unit=" obs", disable=None) as bar:
-
-        def advance(stage: str, done: int, total: int) -> None:
-            bar.set_postfix_str(stage)
-            bar.total = total or None
-            bar.update(done - bar.n)
+        advance = _advancing(bar)
 
         try:
             result = submit_file(
@@ -241,11 +249,7 @@ def cmd_quality_run(args: argparse.Namespace) -> int:
     from primi.quality.runs import run_level4
 
     with tqdm(desc="Level 4", unit=" comparisons", disable=None) as bar:
-
-        def advance(rule: str, done: int, total: int) -> None:
-            bar.set_postfix_str(rule)
-            bar.total = total
-            bar.update(done - bar.n)
+        advance = _advancing(bar)
 
         try:
             run = run_level4(rules=args.rule or (), progress=advance)
