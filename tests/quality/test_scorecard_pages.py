@@ -162,3 +162,30 @@ def test_the_default_year_is_the_last_whole_year(scored):
     last = dt.datetime.now(dt.UTC).year - 1
     assert response.context["year"] == last
     assert [r.year for r in response.context["scores"][0].years] == list(range(last - 3, last + 1))
+
+
+def test_cards_are_counted_once_and_again_after_a_change(people, tmp_path, monkeypatch):
+    from primi.quality import scorecard_cache
+
+    counted = []
+    real = scorecard_cache.scorecards
+
+    def counting(countries, years, today=None):
+        counted.append(list(countries))
+        return real(countries, years, today)
+
+    monkeypatch.setattr(scorecard_cache, "scorecards", counting)
+    load_mirrors(tmp_path, BEYOND)
+    client = client_for(people.steward)
+    before = client.get("/en/quality/", {"year": "2024"})
+    assert counted == [["GTM", "HND", "MEX", "SLV"]]
+    assert all(s.latest.cells[3].text == "–" for s in before.context["scores"])  # no run yet
+    client.get("/en/quality/HND/", {"year": "2024"})
+    client.get("/en/quality/HND/report.pdf", {"year": "2024"})
+    assert len(counted) == 1  # the scorecard and the report reuse the dashboard's cards
+    run_level4()  # a full run: agreement can now be measured
+    after = client.get("/en/quality/", {"year": "2024"})
+    assert len(counted) == 2
+    hnd = next(s for s in after.context["scores"] if s.country == "HND")
+    assert hnd.latest.cells[3].text == "11 of 12 (91.7%)"
+    assert hnd.open_findings == 1

@@ -33,6 +33,7 @@ from primi.portal.country_pages import reporters_published
 from primi.portal.formatting import date, number
 from primi.quality.listing import level4_findings
 from primi.quality.models import Run
+from primi.quality.scorecard_cache import kept_scorecards
 from primi.quality.scorecard_chart import trend_chart
 from primi.quality.scorecard_text import (
     NOTHING,
@@ -42,7 +43,7 @@ from primi.quality.scorecard_text import (
     share_text,
     shares_of,
 )
-from primi.quality.scorecards import Scorecard, YearScore, scorecards
+from primi.quality.scorecards import Scorecard, YearScore
 from primi.standard.catalogue import load_standard, region_countries
 from primi.workflow.scopes import AnyUser, visible_countries
 
@@ -192,7 +193,7 @@ def country_scores(
 ) -> tuple[list[CountryScore], RunInfo | None]:
     """The countries' scores over the trend years, by name in `lang`, and the run agreement
     comes from."""
-    cards = scorecards(countries, trend_years(year), today)
+    cards = kept_scorecards(countries, trend_years(year), today)
     scores = sorted(
         (country_score(c, year, lang) for c in cards), key=lambda s: sort_key(s.name, lang)
     )

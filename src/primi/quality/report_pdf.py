@@ -22,8 +22,9 @@ from primi.portal.charts import CATEGORY_COLOURS
 from primi.portal.code_names import area_name
 from primi.portal.formatting import date
 from primi.quality.dashboard import FindingItem, YearRow, open_findings, run_info, year_row
+from primi.quality.scorecard_cache import kept_scorecards
 from primi.quality.scorecard_text import measures, shares_of
-from primi.quality.scorecards import Scorecard, scorecards
+from primi.quality.scorecards import Scorecard
 
 FONT = "Helvetica"
 INK = (33, 37, 41)
@@ -221,7 +222,7 @@ def write_report(
         raise ValueError("a report needs at least one year")
     today = today or dt.datetime.now(dt.UTC).date()
     with translation.override(lang):
-        (card,) = scorecards([country], years, today)
+        (card,) = kept_scorecards([country], years, today)
         name = area_name(country, lang)
         rows = [year_row(s, lang) for s in card.years]
         run = run_info(card.run, lang)
