@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from primi.audit.trail import record
+from primi.checks.rules import rules
 from primi.findings.access import may_open, visible_findings
 from primi.findings.forms import FilterForm, MessageForm, NewFindingForm, StateForm
 from primi.findings.models import Finding, FindingCountry
@@ -59,6 +60,7 @@ def _detail(request: HttpRequest, finding: Finding, **forms) -> HttpResponse:
         "thread": finding.messages.select_related("author"),
         "message_form": forms.get("message_form") or MessageForm(),
         "state_form": forms.get("state_form") or StateForm(initial={"state": finding.state}),
+        "compares_countries": finding.origin in rules() and rules()[finding.origin].level == 4,
     }
     return render(request, "findings/detail.html", context, status=400 if forms else 200)
 

@@ -107,8 +107,10 @@ def _work_menu(request: HttpRequest) -> list[tuple[str, Any]]:
         menu.append(("workflow:country_work", _lazy("My country")))
     if steward:
         menu.append(("workflow:regional_work", _lazy("The region")))
-    menu += [("findings:list", _lazy("Findings")), ("deadlines:calendar", _lazy("Calendar")),
-             ("tokens:list", _lazy("API tokens"))]  # fmt: skip
+    menu += [("findings:list", _lazy("Findings")), ("deadlines:calendar", _lazy("Calendar"))]
+    if steward or scopes.visible_countries(user):
+        menu.append(("quality:dashboard", _lazy("Quality")))
+    menu.append(("tokens:list", _lazy("API tokens")))
     if steward:
         menu.append(("audit:events", _lazy("Audit trail")))
     return menu
