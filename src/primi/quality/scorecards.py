@@ -17,6 +17,7 @@ and not only "80 %", and None when there was nothing to measure.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from primi.quality.runs import latest_full_run
 from primi.standard import frame
 from primi.standard.catalogue import load_standard
 from primi.store.queries import Selection, public_observation_batches
+from primi.store.reviewed_values import published_revisions_table
 
 
 @dataclass(frozen=True)
@@ -79,51 +81,63 @@ def _country_key(country: str) -> str:
     return "." + country + "." * 5
 
 
-def _published(country: str, start: dt.date, end: dt.date, history: bool) -> pa.Table:
-    selection = Selection(key_pattern=_country_key(country), start=start, end=end, history=history)
+def _published(country: str, start: dt.date, end: dt.date) -> pa.Table:
+    """The country's current published values of periods in [start, end] (the public view)."""
+    selection = Selection(key_pattern=_country_key(country), start=start, end=end)
     batches = list(public_observation_batches(selection, size=50_000))
-    if not batches:
-        return pa.table({})
-    return pa.Table.from_batches(batches)
+    return pa.Table.from_batches(batches) if batches else pa.table({})
 
 
-def consistency(country: str, start: dt.date, end: dt.date) -> Share:
-    """Published observations of the period range not caught by a level-2 check."""
-    table = _published(country, start, end, history=False)
+def consistency(country: str, years: Iterable[int]) -> dict[int, Share]:
+    """By year of the period: published observations not caught by a level-2 check.
+
+    The checks run once over every year; a finding counts for the year of the row it names (a
+    rule's findings beyond the report's limit come summed on one row, and count for its year).
+    """
+    years = sorted(set(years))
+    shares = {year: Share(0, 0) for year in years}
+    table = _published(country, dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
     if not table.num_rows:
-        return Share(0, 0)
+        return shares
     values = table.filter(pc.is_valid(table.column("OBS_VALUE")))
     values = values.append_column(
         frame.SOURCE_ROW, pa.array(range(2, values.num_rows + 2), pa.int64())
     )
+    period_years = [int(p[:4]) for p in values.column("TIME_PERIOD").to_pylist()]
     findings = check_levels_2_3(
         frame.conform(values), load_standard(), file=f"{country}-published", history=None
     )
-    caught = sum(f.count for f in findings if f.level == 2 and f.severity != "info")
-    return Share(max(values.num_rows - caught, 0), values.num_rows)
+    caught = Counter()
+    for f in findings:
+        if f.level == 2 and f.severity != "info" and f.row is not None:
+            caught[period_years[f.row - 2]] += f.count
+    counted = Counter(period_years)
+    for year in years:
+        whole = counted.get(year, 0)
+        shares[year] = Share(max(whole - caught.get(year, 0), 0), whole)
+    return shares
 
 
 def revisions(country: str, years: Iterable[int]) -> dict[int, Revisions]:
     """By year: observations whose latest revision was published that year, against their
     first published value."""
     years = sorted(set(years))
-    empty = {year: Revisions(Share(0, 0), None) for year in years}
-    table = _published(country, dt.date(1, 1, 1), dt.date(9999, 12, 31), history=True)
+    found = {year: Revisions(Share(0, 0), None) for year in years}
+    table = published_revisions_table(country)
     if not table.num_rows:
-        return empty
-    keys = ", ".join(frame.DIMENSIONS)
+        return found
     con = duckdb.connect()
     try:
         con.register("revisions", table)
         rows = con.execute(
-            f"""
+            """
             WITH ranked AS (
-                SELECT OBS_VALUE, year(PUBLISHED_AT) AS YEAR,
+                SELECT OBS_VALUE, year(make_timestamp(PUBLISHED)) AS YEAR,
                        first_value(OBS_VALUE) OVER w AS FIRST_VALUE,
                        row_number() OVER w AS N,
-                       count(*) OVER (PARTITION BY {keys}, TIME_PERIOD) AS REVISIONS
+                       count(*) OVER (PARTITION BY SERIES, TIME_PERIOD) AS REVISIONS
                 FROM revisions
-                WINDOW w AS (PARTITION BY {keys}, TIME_PERIOD ORDER BY PUBLISHED_AT, SUBMISSION)
+                WINDOW w AS (PARTITION BY SERIES, TIME_PERIOD ORDER BY PUBLISHED, REVISION)
             ), latest AS (
                 SELECT *, REVISIONS > 1 AND OBS_VALUE IS DISTINCT FROM FIRST_VALUE AS CHANGED
                 FROM ranked WHERE N = REVISIONS AND YEAR IN (SELECT unnest(?))
@@ -137,8 +151,8 @@ def revisions(country: str, years: Iterable[int]) -> dict[int, Revisions]:
     finally:
         con.close()
     for year, changed, total, median in rows:
-        empty[int(year)] = Revisions(Share(int(changed), int(total)), median)
-    return empty
+        found[int(year)] = Revisions(Share(int(changed), int(total)), median)
+    return found
 
 
 def agreement(country: str, year: int, run: Run | None) -> Share:
@@ -176,17 +190,16 @@ def scorecards(
     rules = load_comparisons().rules()
     cards = []
     for country in countries:
-        revised = revisions(country, years)
+        revised, consistent = revisions(country, years), consistency(country, years)
         scores = []
         for year in years:
-            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
             completeness, timeliness = due.get((country, year), (Share(0, 0), Share(0, 0)))
             scores.append(
                 YearScore(
                     year=year,
                     completeness=completeness,
                     timeliness=timeliness,
-                    consistency=consistency(country, start, end),
+                    consistency=consistent[year],
                     agreement=agreement(country, year, run),
                     revisions=revised[year],
                 )

@@ -80,9 +80,10 @@ def _submissions(also: list[int]) -> pa.Table:
     )
 
 
-def _revisions(indicator: str, fixed: dict[str, str], size: int) -> pa.Table:
-    where = ["se.indicator = %s"] + [f"se.{column} = %s" for column in sorted(fixed)]
-    params = [indicator, *(fixed[column] for column in sorted(fixed))]
+def _revisions(series: dict[str, str], size: int = 200_000) -> pa.Table:
+    """Every revision with a value of the series whose columns equal `series`."""
+    where = [f"se.{column} = %s" for column in sorted(series)]
+    params = [series[column] for column in sorted(series)]
     sql = f"""
         SELECT o.series_id, o.time_period, o.obs_value, o.id, o.submission_id
         FROM store_observation o
@@ -143,7 +144,7 @@ def reviewed_values_table(
     try:
         con.register("series", series)
         con.register("submissions", _submissions(sorted(set(also))))
-        con.register("revisions", _revisions(indicator, fixed, size))
+        con.register("revisions", _revisions({"indicator": indicator, **fixed}, size))
         return (
             con.sql(
                 """
@@ -160,5 +161,21 @@ def reviewed_values_table(
             .to_arrow_table()
             .cast(SCHEMA)
         )
+    finally:
+        con.close()
+
+
+def published_revisions_table(ref_area: str) -> pa.Table:
+    """Every published revision with a value of `ref_area`'s observations: SERIES,
+    TIME_PERIOD, OBS_VALUE, REVISION and PUBLISHED (the instant, in microseconds), for measuring
+    how much published figures were revised. Not for the public: withheld cells are in it."""
+    con = duckdb.connect()
+    try:
+        con.register("submissions", _submissions([]))
+        con.register("revisions", _revisions({"ref_area": ref_area}))
+        return con.sql(
+            """SELECT r.SERIES, r.TIME_PERIOD, r.OBS_VALUE, r.REVISION, su.PUBLISHED
+               FROM revisions r JOIN submissions su USING (SUBMISSION)"""
+        ).to_arrow_table()
     finally:
         con.close()
