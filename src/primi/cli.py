@@ -331,6 +331,33 @@ def cmd_quality_reference(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_quality_report(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    import datetime as dt
+
+    from primi.quality.dashboard import default_year, followed_countries, trend_years
+    from primi.quality.report_pdf import write_report
+
+    country = args.country.upper()
+    if country not in followed_countries():
+        print(
+            f"{country}: país sin calendario ni cifras publicadas en PRIMI."
+            if args.lang == "es"
+            else f"{country}: a country with no calendar nor published figures in PRIMI.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    year = args.year or default_year(dt.date.today())
+    Path(args.file).write_bytes(write_report(country, trend_years(year), args.report_lang))
+    print(
+        f"Informe de {country} ({year}) escrito en {args.file}"
+        if args.lang == "es"
+        else f"Report of {country} ({year}) written to {args.file}"
+    )
+    return EXIT_OK
+
+
 def _help_language(argv: Sequence[str] | None) -> str:
     """The language of the help texts: `--lang` if given, else PRIMI_LANG, else Spanish."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -601,6 +628,28 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     s.add_argument("source", metavar="SOURCE", help=_t("UNDESA, UNHCR o WB", "UNDESA, UNHCR or WB"))
     s.add_argument("file", metavar="FILE", help=_t("archivo CSV de la fuente", "the source's CSV"))
     s.set_defaults(func=cmd_quality_reference)
+    s = quality.add_parser(
+        "report",
+        help=_t(
+            "escribir el informe de calidad de un país en PDF (reuniones regionales)",
+            "write a country's quality report as PDF (for regional meetings)",
+        ),
+    )
+    s.add_argument("country", metavar="ISO3", help=_t("país, p. ej. GTM", "country, e.g. GTM"))
+    s.add_argument("file", metavar="FILE", help=_t("el archivo .pdf", "the .pdf file to write"))
+    s.add_argument(
+        "--year",
+        type=int,
+        help=_t("año evaluado (por defecto el último completo)", "year scored (default: last)"),
+    )
+    s.add_argument(
+        "--lang",
+        dest="report_lang",
+        choices=["es", "en", "fr"],
+        default="es",
+        help=_t("idioma del informe (por defecto es)", "language of the report (default es)"),
+    )
+    s.set_defaults(func=cmd_quality_report)
     return parser
 
 

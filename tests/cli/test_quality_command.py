@@ -72,3 +72,19 @@ def test_reference_file_kept_and_bad_ones_refused(real_data, tmp_path, capsys):
 def test_unknown_rule_is_a_usage_error(capsys):
     assert main(["quality", "run", "--rule", "L4_NOPE"]) == 2
     assert "L4_NOPE" in capsys.readouterr().err
+
+
+def test_report_written_as_pdf(tmp_path, capsys):
+    from pypdf import PdfReader
+
+    load_mirrors(tmp_path, INJECTED)
+    assert main(["quality", "run"]) == 0
+    out = tmp_path / "hnd.pdf"
+    argv = ["--lang", "en", "quality", "report", "hnd", str(out), "--year", "2024", "--lang", "fr"]
+    assert main(argv) == 0
+    assert "Report of HND (2024) written to" in capsys.readouterr().out
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Honduras" in text and "2024" in text
+    assert main(["--lang", "en", "quality", "report", "ZZZ", str(tmp_path / "z.pdf")]) == 2
+    assert "no calendar nor published figures" in capsys.readouterr().err
+    assert not (tmp_path / "z.pdf").exists()

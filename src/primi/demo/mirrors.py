@@ -57,9 +57,13 @@ class _Cells:
         """Move `target` to follow `source` `lag` months later, in every period or in none: a
         series that followed only in some periods would jump, and level 3 would flag it."""
         indicator, ref, _ = target
+        first = self.periods.get(source, [])
+        if not first:
+            return
         moves = []
         for period, j in self.periods.get(target, []):
-            i = self.row.get((*source, _shifted(period, -lag)))
+            # Months before the source's first (the lag's first months) follow that first month.
+            i = self.row.get((*source, max(_shifted(period, -lag), first[0][0])))
             x = self.row.get((indicator, ref, "_X", period))
             if i is None or x is None or np.isnan(values[i]):
                 return
