@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 from real.conversions import query, to_sdmx_csv
 
+from primi.standard.frame import conform
+from primi.store.loading import load_frame
 from primi.workflow.submission_file import submit_file
 
 SOURCES = {
@@ -41,3 +44,21 @@ def load_route(real: Path, tmp_path: Path, since: str = "2023-01", areas=tuple(S
         to_sdmx_csv(table, dst, "DF_IRREGULAR")
         result = submit_file(dst, provider=f"{area}_ROUTE", publish=True, override=True)
         assert result.loaded, result.summary("en")
+
+
+DRAFT_VALUE = 987654.0
+
+
+def load_draft_darien_month() -> None:
+    """An unpublished revision of Cubans crossing the Darien in June 2024, `DRAFT_VALUE`."""
+    frame = conform(
+        pa.table(
+            {
+                "FREQ": ["M"], "REF_AREA": ["PAN"], "INDICATOR": ["IRR_TRANSIT"],
+                "COUNTERPART_AREA": ["CUB"], "SEX": ["_T"], "AGE": ["_T"], "POP_GROUP": ["_T"],
+                "TIME_PERIOD": ["2024-06"], "OBS_VALUE": [DRAFT_VALUE],
+                "COUNTING_BASIS": ["PERSONS"], "SOURCE_ROW": [2],
+            }
+        )
+    )  # fmt: skip
+    load_frame(frame, provider="PAN_DRAFT", dataflow="DF_IRREGULAR", file_name="draft.csv")

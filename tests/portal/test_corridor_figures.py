@@ -7,7 +7,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 from django.db import transaction
-from irregular_route import load_route
+from irregular_route import load_draft_darien_month, load_route
 
 from primi.portal.corridor import corridor, month_index, month_label, read_stages
 from primi.standard.comparisons import Route, Stage, load_comparisons
@@ -124,17 +124,7 @@ def test_estimated_lags_are_within_three_months_and_honduras_peaks_with_the_dari
 
 def test_drafts_never_count(route_data):
     """An unpublished revision of a Darien month is not read."""
-    frame = conform(
-        pa.table(
-            {
-                "FREQ": ["M"], "REF_AREA": ["PAN"], "INDICATOR": ["IRR_TRANSIT"],
-                "COUNTERPART_AREA": ["CUB"], "SEX": ["_T"], "AGE": ["_T"], "POP_GROUP": ["_T"],
-                "TIME_PERIOD": ["2024-06"], "OBS_VALUE": [987654.0],
-                "COUNTING_BASIS": ["PERSONS"], "SOURCE_ROW": [2],
-            }
-        )
-    )  # fmt: skip
-    load_frame(frame, provider="PAN_DRAFT", dataflow="DF_IRREGULAR", file_name="draft.csv")
+    load_draft_darien_month()
     found = corridor(_route(), ("CUB",), month_index(START), month_index(END))
     assert found.stages[0].aligned("CUB", month_index("2024-06")) == 63.0
 

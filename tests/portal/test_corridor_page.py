@@ -4,14 +4,11 @@ import json
 import re
 from collections.abc import Iterator
 
-import pyarrow as pa
 import pytest
 from django.db import transaction
 from django.test import Client
-from irregular_route import load_route
+from irregular_route import load_draft_darien_month, load_route
 
-from primi.standard.frame import conform
-from primi.store.loading import load_frame
 from primi.store.models import Submission
 
 pytestmark = pytest.mark.django_db
@@ -138,17 +135,7 @@ def test_bad_months_and_route_get_clear_messages(route_data):
 
 
 def test_a_draft_is_never_shown(route_data):
-    frame = conform(
-        pa.table(
-            {
-                "FREQ": ["M"], "REF_AREA": ["PAN"], "INDICATOR": ["IRR_TRANSIT"],
-                "COUNTERPART_AREA": ["CUB"], "SEX": ["_T"], "AGE": ["_T"], "POP_GROUP": ["_T"],
-                "TIME_PERIOD": ["2024-06"], "OBS_VALUE": [987654.0],
-                "COUNTING_BASIS": ["PERSONS"], "SOURCE_ROW": [2],
-            }
-        )
-    )  # fmt: skip
-    load_frame(frame, provider="PAN_DRAFT", dataflow="DF_IRREGULAR", file_name="draft.csv")
+    load_draft_darien_month()
     status, html = _get("en", f"nat=CUB&{WINDOW}")
     assert status == 200
     assert "987,654" not in html and "987654" not in html
