@@ -10,7 +10,7 @@ from django.db import transaction
 from irregular_route import load_draft_darien_month, load_route
 
 from primi.portal.corridor import corridor, month_index, month_label, read_stages
-from primi.standard.comparisons import Route, Stage, load_comparisons
+from primi.standard.comparisons import Route, Stage, Tolerance, load_comparisons
 from primi.standard.frame import conform
 from primi.store.loading import load_frame
 
@@ -153,7 +153,8 @@ def test_travel_units_are_added_up_when_no_total_is_published(db):
                publish=True)  # fmt: skip
     route = Route(
         "TEST", "L4_ROUTE", {"en": "Test"},
-        (Stage("GTM", "IRR_DETECTED", 0), Stage("SLV", "IRR_DETECTED", 0)), "agree", 0.5, 10,
+        (Stage("GTM", "IRR_DETECTED", 0), Stage("SLV", "IRR_DETECTED", 0)),
+        Tolerance("agree", 0.5, 10),
     )  # fmt: skip
     gtm, slv = read_stages(route)
     assert gtm.values == {"VEN": {month_index("2024-01"): 100.0}}

@@ -72,7 +72,7 @@ def test_a_second_run_updates_instead_of_opening_again(tmp_path):
 def test_the_rule_is_declared_in_the_standard():
     rules = {c.rule: c for c in load_comparisons().comparisons}
     mirror = rules["L4_MIRROR_RETURNS"]
-    assert (mirror.pairing, mirror.a.indicator, mirror.b.indicator, mirror.tolerance) == (
+    assert (mirror.pairing, mirror.a.indicator, mirror.b.indicator, mirror.limits.tolerance) == (
         "mirror",
         "RET_FOREIGN",
         "RET_NAT",

@@ -98,13 +98,7 @@ class Comparison:
     pairing: str
     a: Side
     b: Side
-    test: str
-    tolerance: float
-    min_value: float
-
-    @property
-    def limits(self) -> Tolerance:
-        return Tolerance(self.test, self.tolerance, self.min_value)
+    limits: Tolerance
 
     @property
     def label(self) -> str:
@@ -129,13 +123,7 @@ class Route:
     rule: str
     names: dict[str, str]
     stages: tuple[Stage, ...]
-    test: str
-    tolerance: float
-    min_value: float
-
-    @property
-    def limits(self) -> Tolerance:
-        return Tolerance(self.test, self.tolerance, self.min_value)
+    limits: Tolerance
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names["en"]
@@ -232,14 +220,14 @@ def _side(
     return Side(source=source, indicator=indicator, fixed=fixed)
 
 
-def _check_test(raw: dict[str, Any], where: str) -> tuple[str, float, float]:
+def _check_test(raw: dict[str, Any], where: str) -> Tolerance:
     test = str(raw.get("test", ""))
     if test not in TESTS:
         raise _refuse(where, f"test must be one of {TESTS}")
     tolerance, min_value = float(raw.get("tolerance", -1)), float(raw.get("min_value", 0))
     if not 0 <= tolerance < 10 or min_value < 0:
         raise _refuse(where, "tolerance must be a share (0 to 10) and min_value not negative")
-    return test, tolerance, min_value
+    return Tolerance(test, tolerance, min_value)
 
 
 def _comparison(
@@ -249,21 +237,19 @@ def _comparison(
     pairing = str(raw.get("pairing", ""))
     if pairing not in PAIRINGS:
         raise _refuse(where, f"pairing must be one of {PAIRINGS}")
-    test, tolerance, min_value = _check_test(raw, where)
+    limits = _check_test(raw, where)
     return Comparison(
         rule=str(raw["rule"]),
         pairing=pairing,
         a=_side(raw["a"], f"{where}, side a", std, references),
         b=_side(raw["b"], f"{where}, side b", std, references),
-        test=test,
-        tolerance=tolerance,
-        min_value=min_value,
+        limits=limits,
     )
 
 
 def _route(raw: dict[str, Any], std: Standard) -> Route:
     where = f"route {raw.get('id')}"
-    test, tolerance, min_value = _check_test(raw, where)
+    limits = _check_test(raw, where)
     stages = []
     for item in raw.get("stages") or []:
         stage = Stage(str(item["ref_area"]), str(item["indicator"]), int(item["lag_months"]))
@@ -281,7 +267,5 @@ def _route(raw: dict[str, Any], std: Standard) -> Route:
         rule=str(raw["rule"]),
         names={str(k): str(v) for k, v in (raw.get("names") or {}).items()},
         stages=tuple(stages),
-        test=test,
-        tolerance=tolerance,
-        min_value=min_value,
+        limits=limits,
     )
