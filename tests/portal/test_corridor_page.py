@@ -74,6 +74,9 @@ def test_page_in_english_shows_stages_lags_and_cubans_appearing(route_data):
         "Mexico (1 month later)",
         "United States (2 months later)",
     ]
+    # Panama counts persons, the others events: the chart says so on itself (in its title).
+    title = " ".join(chart["title"]["text"])
+    assert "Not like for like" in title and "Panama: Distinct persons" in title
     june = {
         row["stage"]: row["value"] for row in chart["data"]["values"] if row["date"] == "2024-06-01"
     }

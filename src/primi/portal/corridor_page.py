@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from primi.api.languages import in_language
 from primi.portal.charts import Column, line_chart
 from primi.portal.code_names import area_name, code_name
+from primi.portal.comparison_charts import with_comparability_note
 from primi.portal.corridor import (
     DATAFLOW,
     MAX_MONTHS,
@@ -162,6 +163,15 @@ def counting_note(found: Corridor, lang: str) -> str:
     return "; ".join(parts) + "."
 
 
+def mixed_basis_note(found: Corridor, lang: str) -> str:
+    """What a chart mixing stages that count persons and stages that count events says on itself."""
+    lead = _(
+        "Not like for like: some figures count events (a person may be counted more "
+        "than once), others distinct persons."
+    )
+    return f"{lead} {counting_note(found, lang)}"
+
+
 def _data_window(found: Corridor) -> tuple[str, str]:
     """The months of the stages' own figures the window covers (the last stage's lag added)."""
     lag = max(s.stage.lag_months for s in found.stages)
@@ -257,6 +267,8 @@ def nationality_section(found: Corridor, nat: str, lang: str) -> dict[str, Any]:
             downloads=downloads(found, (nat,)),
             note=counting_note(found, lang),
         )  # fmt: skip
+        if len({s.counting_basis for s in found.with_data if s.counting_basis}) > 1:
+            chart = with_comparability_note(chart, mixed_basis_note(found, lang))
         chart.spec["encoding"]["x"]["axis"] = {"format": "%b %Y", "labelOverlap": True}
         labels = [stage_label(s, lang) for s in stages]
         chart.spec["encoding"]["color"].update({"scale": {"domain": labels}, "sort": labels})
