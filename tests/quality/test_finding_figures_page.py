@@ -56,7 +56,9 @@ def test_the_finding_page_links_to_its_figures(people, finding):
     assert f'href="/en/quality/findings/{finding.pk}/"' in html
 
 
-def test_nobody_else_sees_them(people, finding):
+def test_nobody_else_sees_them(people, finding, client):
+    anonymous = client.get(f"/en/quality/findings/{finding.pk}/")
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert (
         client_for(people.hnd_coordinator).get(f"/en/quality/findings/{finding.pk}/").status_code
         == 404

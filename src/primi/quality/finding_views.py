@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -12,6 +13,7 @@ from primi.quality.finding_figures import finding_figures
 from primi.standard.comparisons import load_comparisons
 
 
+@login_required
 def finding_figures_page(request: HttpRequest, finding_id: int) -> HttpResponse:
     finding = get_object_or_404(visible_findings(request.user), pk=finding_id)
     comparisons = load_comparisons()
