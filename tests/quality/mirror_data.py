@@ -18,6 +18,8 @@ from primi.standard import frame
 from primi.workflow.submission_file import submit_file
 
 COUNTRIES = ("GTM", "HND", "SLV")
+# Gaps beyond the 10 % tolerance of L4_MIRROR_RETURNS: (receiving country, month) -> factor.
+BEYOND = {("GTM", "2023-03"): 0.7, ("GTM", "2023-04"): 1.5, ("HND", "2024-11"): 0.5}
 MONTHS = tuple(f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13))
 
 

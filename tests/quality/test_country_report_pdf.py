@@ -6,18 +6,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from mirror_data import load_mirrors
 from pypdf import PdfReader
 from region_people import client_for
 
-from primi.deadlines.models import Obligation
 from primi.findings.models import Finding
 from primi.quality.report_pdf import latin1, write_report
-from primi.quality.runs import run_level4
 from primi.quality.scorecards import scorecards
-from primi.workflow.models import Institution
 
-BEYOND = {("GTM", "2023-03"): 0.7, ("GTM", "2023-04"): 1.5, ("HND", "2024-11"): 0.5}
 YEARS = [2021, 2022, 2023, 2024]
 NAMES = {"es": "Guatemala", "en": "Guatemala", "fr": "Guatemala"}
 WORDS = {
@@ -25,19 +20,6 @@ WORDS = {
     "en": ("Completeness", "How each measure is computed", "Open findings of level 4"),
     "fr": ("Complétude", "Comment chaque mesure est calculée", "Constats ouverts de niveau 4"),
 }
-
-
-@pytest.fixture
-def scored(people, tmp_path):
-    sender = Institution.objects.create(
-        code="GTM_MIGRACION", name="Migración", country="GTM", dataflows=["DF_RETURNS"]
-    )
-    load_mirrors(tmp_path, BEYOND)
-    run_level4()
-    Obligation.objects.create(
-        dataflow="DF_RETURNS", country="GTM", frequency="M", lag_days=30, institution=sender
-    )
-    return people
 
 
 def _text(pdf: bytes) -> str:

@@ -8,15 +8,13 @@ import datetime as dt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from mirror_data import MONTHS, load_mirrors, mirror_values, rows_of, submit
+from mirror_data import BEYOND, MONTHS, load_mirrors, mirror_values, rows_of, submit
 
 from primi.deadlines.models import Obligation
 from primi.quality.runs import run_level4
 from primi.quality.scorecards import Share, scorecards
 from primi.standard import frame
 from primi.store.loading import load_frame
-
-BEYOND = {("GTM", "2023-03"): 0.7, ("GTM", "2023-04"): 1.5, ("HND", "2024-11"): 0.5}
 
 
 def _by_country(cards):

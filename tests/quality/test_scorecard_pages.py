@@ -10,16 +10,13 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from mirror_data import load_mirrors
+from mirror_data import BEYOND, load_mirrors
 from region_people import client_for
 
-from primi.deadlines.models import Obligation
 from primi.findings.models import Finding
 from primi.quality.runs import run_level4
 from primi.quality.scorecards import scorecards
-from primi.workflow.models import Institution
 
-BEYOND = {("GTM", "2023-03"): 0.7, ("GTM", "2023-04"): 1.5, ("HND", "2024-11"): 0.5}
 YEARS = [2021, 2022, 2023, 2024]
 # "x of y (z %)" as each language writes it (babel's percent, no-break spaces).
 WRITTEN = {
@@ -27,21 +24,6 @@ WRITTEN = {
     "en": lambda p, w, s: f"{p} of {w} ({s}%)",
     "fr": lambda p, w, s: f"{p} sur {w} ({s}\xa0%)",
 }
-
-
-@pytest.fixture
-def scored(people, tmp_path):
-    """Mirrors with three gaps beyond tolerance, a full level-4 run, and Guatemala's calendar of
-    monthly returns."""
-    sender = Institution.objects.create(
-        code="GTM_MIGRACION", name="Migración", country="GTM", dataflows=["DF_RETURNS"]
-    )
-    load_mirrors(tmp_path, BEYOND)
-    run_level4()
-    Obligation.objects.create(
-        dataflow="DF_RETURNS", country="GTM", frequency="M", lag_days=30, institution=sender
-    )
-    return people
 
 
 def _text(response) -> str:
