@@ -9,9 +9,10 @@ import pytest
 from django.db import transaction
 from irregular_route import load_draft_darien_month, load_route
 
-from primi.portal.corridor import corridor, month_index, month_label, read_stages
+from primi.portal.corridor import corridor, read_stages
 from primi.standard.comparisons import Route, Stage, Tolerance, load_comparisons
 from primi.standard.frame import conform
+from primi.standard.periods import month_index, month_label
 from primi.store.loading import load_frame
 
 pytestmark = pytest.mark.django_db

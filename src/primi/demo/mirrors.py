@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from primi.standard.comparisons import load_comparisons
+from primi.standard.periods import month_index, month_label
 
 NOISE = 0.03  # standard deviation of the log-ratio between two sides that agree
 ROUTE_DRIFT = -0.05  # a few people fewer at each later stage
@@ -77,11 +78,7 @@ class _Cells:
 
 def _shifted(period: str, months: int) -> str:
     """A monthly period moved by `months`; other periods (lag 0) unchanged."""
-    if not months:
-        return period
-    year, month = int(period[:4]), int(period[5:7]) + months
-    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-    return f"{year}-{month:02d}"
+    return month_label(month_index(period) + months) if months else period
 
 
 def _with_values(table: pa.Table, values: np.ndarray) -> pa.Table:

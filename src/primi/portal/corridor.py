@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from primi.standard.catalogue import AREA_CODELIST, Standard, load_standard
 from primi.standard.comparisons import Route, Stage
+from primi.standard.periods import month_index
 from primi.store.queries import Selection, public_observation_batches
 
 DATAFLOW = "DF_IRREGULAR"
@@ -31,16 +32,6 @@ DEFAULT_NATIONALITIES = 5
 MAX_MONTHS = 180
 MAX_SHIFT = 3
 MIN_PAIRS = 6
-
-
-def month_index(period: str) -> int:
-    """ "2024-03" as a count of months, so that months can be shifted and subtracted."""
-    year, month = period[:4], period[5:7]
-    return int(year) * 12 + int(month) - 1
-
-
-def month_label(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def month_date(index: int) -> dt.date:

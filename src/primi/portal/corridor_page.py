@@ -31,13 +31,12 @@ from primi.portal.corridor import (
     StageData,
     is_nationality,
     month_date,
-    month_index,
-    month_label,
 )
 from primi.portal.data_links import data_links, query_string
 from primi.portal.formatting import number
 from primi.standard.catalogue import load_standard
 from primi.standard.comparisons import Route, load_comparisons
+from primi.standard.periods import month_index, month_label
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 CODE = re.compile(r"^[A-Za-z0-9_]{1,10}$")

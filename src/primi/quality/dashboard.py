@@ -228,9 +228,7 @@ def open_findings(country: str, lang: str) -> list[FindingItem]:
     """The open level-4 findings involving the country, with the first pairs their latest run
     found (both values and the relative difference)."""
     items = []
-    for found in level4_findings(state="open"):
-        if country not in found["countries"]:
-            continue
+    for found in level4_findings(state="open", country=country):
         gaps = found["discrepancies"]
         items.append(
             FindingItem(

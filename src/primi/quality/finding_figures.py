@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from primi.findings.models import Finding
-from primi.quality.models import Discrepancy, ReferenceValue, Run
+from primi.quality.listing import latest_discrepancies
+from primi.quality.models import ReferenceValue, Run
 from primi.quality.runs import latest_full_run
 from primi.standard.comparisons import OFFICIAL
 from primi.store.models import Observation
@@ -63,12 +64,10 @@ class FindingFigures:
 
 def finding_figures(finding: Finding) -> FindingFigures:
     """The latest run's disagreeing pairs of `finding`, traced (empty if no run found any)."""
-    latest = Discrepancy.objects.filter(finding=finding).order_by("-run_id").first()
-    if latest is None:
+    gaps = latest_discrepancies([finding.pk]).get(finding.pk, [])
+    if not gaps:
         return FindingFigures(None, None, ())
-    gaps = list(
-        Discrepancy.objects.filter(finding=finding, run_id=latest.run_id).order_by("period_a")
-    )
+    latest = gaps[0]
     revisions = {
         o.pk: o
         for o in Observation.objects.filter(

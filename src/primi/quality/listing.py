@@ -8,6 +8,7 @@ came from), so a script or a meeting can read the same facts the thread quotes.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Max
@@ -17,22 +18,38 @@ from primi.quality.models import Discrepancy
 from primi.standard.comparisons import load_comparisons
 
 
-def level4_findings(state: str | None = None, rule: str | None = None) -> list[dict[str, Any]]:
-    """Level-4 findings (optionally of one state or rule), newest first, as plain data."""
-    rules = load_comparisons().rules()
-    findings = Finding.objects.filter(origin__in=[rule] if rule else rules)
-    if state:
-        findings = findings.filter(state=state)
-    findings = list(findings.prefetch_related("keys", "countries").order_by("-created_at", "-pk"))
+def latest_discrepancies(finding_ids: Iterable[int]) -> dict[int, list[Discrepancy]]:
+    """Each finding's discrepancies from the latest run that found any, by period: what the
+    finding is about now. Two queries, whatever the number of findings."""
     latest = dict(
-        Discrepancy.objects.filter(finding__in=findings)
+        Discrepancy.objects.filter(finding_id__in=list(finding_ids))
         .values("finding")
         .annotate(run=Max("run"))
         .values_list("finding", "run")
     )
-    gaps: dict[int, list[Discrepancy]] = defaultdict(list)
-    for finding_id, run_id in latest.items():
-        gaps[finding_id] = list(Discrepancy.objects.filter(finding_id=finding_id, run_id=run_id))
+    found: dict[int, list[Discrepancy]] = defaultdict(list)
+    rows = Discrepancy.objects.filter(
+        finding_id__in=list(latest), run_id__in=set(latest.values())
+    ).order_by("period_a", "pk")
+    for gap in rows:
+        if latest[gap.finding_id] == gap.run_id:
+            found[gap.finding_id].append(gap)
+    return found
+
+
+def level4_findings(
+    state: str | None = None, rule: str | None = None, country: str | None = None
+) -> list[dict[str, Any]]:
+    """Level-4 findings (optionally of one state, rule or country involved), newest first, as
+    plain data."""
+    rules = load_comparisons().rules()
+    findings = Finding.objects.filter(origin__in=[rule] if rule else rules)
+    if state:
+        findings = findings.filter(state=state)
+    if country:
+        findings = findings.filter(countries__country=country)
+    findings = list(findings.prefetch_related("keys", "countries").order_by("-created_at", "-pk"))
+    gaps = latest_discrepancies(f.pk for f in findings)
     return [_as_data(f, gaps.get(f.pk, [])) for f in findings]
 
 

@@ -59,3 +59,14 @@ def period_bounds(text: str) -> tuple[dt.date, dt.date]:
     end_month = (end_month - 1) % 12 + 1
     end = dt.date(end_year, end_month, 1) - dt.timedelta(days=1)
     return start, end
+
+
+def month_index(period: str) -> int:
+    """A monthly period ("2024-03") as a count of months, so months can be shifted and
+    subtracted."""
+    return int(period[:4]) * 12 + int(period[5:7]) - 1
+
+
+def month_label(index: int) -> str:
+    """The monthly period of a `month_index`."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
