@@ -60,9 +60,7 @@ def _serve(port: int) -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "django", "db_worker", "--interval", "0.5", "--no-startup-delay"]
-    )
+    worker = subprocess.Popen([sys.executable, "-m", "primi.cli", "worker", "--interval", "0.5"])
     print(f"PRIMI: http://127.0.0.1:{port}/  (Ctrl+C: parar / stop)", flush=True)
     try:
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
@@ -358,6 +356,46 @@ def cmd_quality_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from primi.operations.workers import run_worker
+
+    run_worker(queues=args.queue, interval=args.interval, worker_id=args.worker_id)
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup_django()
+    from tqdm import tqdm
+
+    from primi.operations.backups import BackupError, backup
+
+    with tqdm(desc="Backup", unit="B", unit_scale=True, disable=None) as bar:
+        try:
+            summary = backup(Path(args.file), progress=_advancing(bar))
+        except BackupError as err:
+            print(err.message(args.lang), file=sys.stderr)
+            return EXIT_NOTHING_LOADED
+    print(summary.text(args.lang))
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup_django()
+    from tqdm import tqdm
+
+    from primi.operations.backups import BackupError, restore
+
+    with tqdm(desc="Restore", unit="B", unit_scale=True, disable=None) as bar:
+        try:
+            summary = restore(Path(args.file), progress=_advancing(bar), replace=args.replace)
+        except BackupError as err:
+            print(err.message(args.lang), file=sys.stderr)
+            return EXIT_NOTHING_LOADED
+    print(summary.text(args.lang))
+    return EXIT_OK
+
+
 def _help_language(argv: Sequence[str] | None) -> str:
     """The language of the help texts: `--lang` if given, else PRIMI_LANG, else Spanish."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -650,6 +688,60 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help=_t("idioma del informe (por defecto es)", "language of the report (default es)"),
     )
     s.set_defaults(func=cmd_quality_report)
+
+    p = verbs.add_parser(
+        "worker",
+        help=_t(
+            "ejecutar tareas de fondo (cargas, publicaciones, nivel 4); tantos como se quiera",
+            "run background tasks (loads, releases, level 4); as many as you like",
+        ),
+    )
+    p.add_argument(
+        "--queue",
+        action="append",
+        metavar="QUEUE",
+        help=_t("solo esta cola (repetible; por defecto: todas)", "only this queue (repeatable)"),
+    )
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help=_t("segundos entre consultas a la cola", "seconds between looks at the queue"),
+    )
+    p.add_argument(
+        "--worker-id",
+        metavar="ID",
+        help=_t("nombre único del proceso (por defecto: al azar)", "unique name (default: random)"),
+    )
+    p.set_defaults(func=cmd_worker)
+
+    p = verbs.add_parser(
+        "backup",
+        help=_t(
+            "copiar la base de datos y los archivos subidos en un archivo, con el sitio en uso",
+            "copy the database and the uploaded files into one file, while the site is in use",
+        ),
+    )
+    p.add_argument("file", metavar="FILE", help=_t("el archivo de copia", "the backup file"))
+    p.set_defaults(func=cmd_backup)
+
+    p = verbs.add_parser(
+        "restore",
+        help=_t(
+            "restaurar una copia hecha con `primi backup`",
+            "restore a copy made by `primi backup`",
+        ),
+    )
+    p.add_argument("file", metavar="FILE", help=_t("el archivo de copia", "the backup file"))
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help=_t(
+            "reemplazar una base de datos que ya tiene datos",
+            "replace a database that already holds data",
+        ),
+    )
+    p.set_defaults(func=cmd_restore)
     return parser
 
 

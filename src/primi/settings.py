@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from primi.operations.logging_config import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
 PRIMI_HOME = Path(os.environ.get("PRIMI_HOME", "var")).resolve()
@@ -53,12 +55,17 @@ INSTALLED_APPS = [
     "primi.sdmx",
     "primi.api",
     "primi.portal",
+    "primi.operations",
 ]
 
 MIDDLEWARE = [
+    # Outermost: one structured line per request, its time including every other layer.
+    "primi.operations.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost after security: CORS, Vary and gzip for /rest and /api, OPTIONS answered here.
     "primi.sdmx.http.MachineHttpMiddleware",
+    # Before sessions and views: a refused request costs no database work.
+    "primi.operations.rate_limits.RateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, but a 404 under /rest or /api is not redirected to /es/...
@@ -192,9 +199,4 @@ PRIMI_SDMX_MAX_OBSERVATIONS = int(os.environ.get("PRIMI_SDMX_MAX_OBSERVATIONS", 
 # Observations one portal download (CSV, xlsx) may hold; above it a page says how many.
 PRIMI_PORTAL_MAX_OBSERVATIONS = int(os.environ.get("PRIMI_PORTAL_MAX_OBSERVATIONS", "1000000"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("PRIMI_LOG_LEVEL", "WARNING")},
-}
+LOGGING = logging_config(os.environ)

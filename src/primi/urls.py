@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("rest/", include("primi.sdmx.urls")),
     path("api/", api.urls),
+    path("", include("primi.operations.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

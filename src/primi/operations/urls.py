@@ -1,0 +1,4 @@
+"""Unprefixed operational URLs (the health endpoint)."""
+
+app_name = "operations"
+urlpatterns: list = []
