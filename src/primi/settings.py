@@ -177,6 +177,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflow:inbox"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `primi worker` (primi.operations.workers): a heartbeat every few seconds; a worker on another
+# machine silent for longer than the stale time is taken for dead and its task queued again, up to
+# the attempts (claims) below, then failed and reported. On its own machine a dead worker is seen
+# at once (its process is gone).
+PRIMI_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("PRIMI_WORKER_HEARTBEAT_SECONDS", "5"))
+PRIMI_WORKER_STALE_SECONDS = float(os.environ.get("PRIMI_WORKER_STALE_SECONDS", "60"))
+PRIMI_TASK_MAX_ATTEMPTS = int(os.environ.get("PRIMI_TASK_MAX_ATTEMPTS", "3"))
 
 # Reminders and other mail: SMTP when PRIMI_EMAIL_HOST is set, else printed on the console.
 EMAIL_HOST = os.environ.get("PRIMI_EMAIL_HOST", "")
