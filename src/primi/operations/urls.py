@@ -1,4 +1,8 @@
-"""Unprefixed operational URLs (the health endpoint)."""
+"""Unprefixed operational URLs: /health, for load balancers and monitoring."""
+
+from django.urls import path
+
+from primi.operations import views
 
 app_name = "operations"
-urlpatterns: list = []
+urlpatterns = [path("health", views.health_view, name="health")]
