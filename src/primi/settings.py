@@ -207,3 +207,23 @@ PRIMI_SDMX_MAX_OBSERVATIONS = int(os.environ.get("PRIMI_SDMX_MAX_OBSERVATIONS", 
 PRIMI_PORTAL_MAX_OBSERVATIONS = int(os.environ.get("PRIMI_PORTAL_MAX_OBSERVATIONS", "1000000"))
 
 LOGGING = logging_config(os.environ)
+
+# Rate limits (primi.operations.rate_limits)
+# "N/SECONDS" per client: under /rest/ and /api/ per API token (else per address), and sign-in
+# POSTs per address; empty or 0 turns a limit off. Counts are kept in the cache
+# PRIMI_RATE_LIMIT_CACHE, a database table shared by every process: `createcachetable` creates it
+# (Django's test runner does so itself).
+PRIMI_RATE_LIMIT_MACHINE = os.environ.get("PRIMI_RATE_LIMIT_MACHINE", "1200/60")
+PRIMI_RATE_LIMIT_LOGIN = os.environ.get("PRIMI_RATE_LIMIT_LOGIN", "60/300")
+PRIMI_RATE_LIMIT_CACHE = "rate_limits"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    PRIMI_RATE_LIMIT_CACHE: {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "primi_rate_limits",
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+    },
+}
+# Sign-in lockouts (django-axes) see the same client address as the limits: behind the trusted
+# proxy, the address the proxy saw, not one the client wrote into X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "primi.operations.rate_limits.client_address"
