@@ -34,10 +34,24 @@ _ID = re.compile(r"^[A-Za-z0-9_@$\-]+$")
 _AGENCY = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*$")
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+){0,2}$")
 _CODE = re.compile(r"^[A-Za-z0-9_@$\-]*$")
+# What XML 1.0 cannot hold (controls, NUL, U+FFFE/FFFF, lone surrogates): an error message echoes
+# the query it refuses, and an SDMX-ML error message could not carry these.
+NOT_XML_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def bad_request(message_en: str, message_es: str) -> SdmxError:
     return SdmxError(400, f"Bad query: {message_en}.", f"Consulta mal formada: {message_es}.")
+
+
+def refuse_unprintable(*texts: str | None, params: Mapping[str, str] | None = None) -> None:
+    """A 400 that echoes nothing for a query whose path or parameters hold control characters."""
+    pieces = [*texts, *(params or {}), *((params or {}).get(k) for k in params or {})]
+    if any(text and NOT_XML_TEXT.search(text) for text in pieces):
+        raise bad_request(
+            "the query holds control characters (such as NUL), which no SDMX id or parameter has",
+            "la consulta contiene caracteres de control (como NUL), que ningún identificador ni "
+            "parámetro SDMX tiene",
+        )
 
 
 @dataclass(frozen=True)
@@ -185,6 +199,7 @@ def parse_data_query(
     as_of: dt.datetime | None = None,
 ) -> DataQuery:
     """The whole query, or the first thing wrong with it as an SdmxError."""
+    refuse_unprintable(flow_ref, key, provider_ref, params=params)
     flow = resolve_flow(flow_ref)
     pattern = _key(key)
     selection = Selection(

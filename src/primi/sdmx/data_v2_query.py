@@ -21,6 +21,7 @@ from primi.sdmx.data_query import (
     instant_param,
     parse_data_query,
     period_range,
+    refuse_unprintable,
 )
 from primi.sdmx.errors import not_found, not_implemented
 from primi.standard.catalogue import load_standard
@@ -48,6 +49,9 @@ _PASSED_ON = (
 )
 _NOT_IMPLEMENTED = ("offset", "limit", "sort", "reportingYearStartDay")
 
+MAX_KEYS = 100
+"""Keys one query may join by `,`: merging them compares every pair, and a URL of thousands of
+keys would hold a worker for seconds."""
 Positions = tuple[frozenset[str] | None, ...]
 """Allowed codes per dimension, None for any."""
 
@@ -61,6 +65,7 @@ def parse_data_query_v2(
     params: Mapping[str, str],
 ) -> DataQuery:
     """The whole query, or the first thing wrong with it as an SdmxError (400, 404, 501)."""
+    refuse_unprintable(context, agency, resource_id, version, key, params=params)
     flow_ref = _flow_ref(context, agency, resource_id, version)
     for name in _NOT_IMPLEMENTED:
         if name in params:
@@ -116,7 +121,14 @@ def _keys(key: str | None) -> Positions:
     text = (key or "*").strip()
     if text in ("", "*", "all"):
         return (None,) * len(DIMENSIONS)
-    patterns = [_one_key(part) for part in text.split(",")]
+    parts = text.split(",")
+    if len(parts) > MAX_KEYS:
+        raise bad_request(
+            f"{len(parts)} keys joined by ','; at most {MAX_KEYS} (use * or + for more codes)",
+            f"{len(parts)} claves unidas por ','; como máximo {MAX_KEYS} (use * o + para más "
+            "códigos)",
+        )
+    patterns = [_one_key(part) for part in parts]
     merged = _merge(patterns)
     if len(merged) > 1:
         raise not_implemented(

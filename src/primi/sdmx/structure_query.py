@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from primi.sdmx.data_query import refuse_unprintable
 from primi.sdmx.errors import SdmxError
 from primi.standard.artefacts import CODELIST, CONCEPT_SCHEME, DATA_STRUCTURE, DATAFLOW
 from primi.standard.structure_message import (
@@ -190,6 +191,7 @@ def parse_v1(type_name: str, rest: str, params: Mapping[str, str]) -> StructureQ
 
 def parse_v2(rest: str, params: Mapping[str, str]) -> StructureQuery:
     """`/rest/v2/structure/{rest}` with its query string (SDMX-REST 2.x)."""
+    refuse_unprintable(rest, params=params)
     type_name, _, rest = (rest or "*").partition("/")
     if type_name not in V2_TYPES | {"*"}:
         raise _bad(
@@ -200,6 +202,7 @@ def parse_v2(rest: str, params: Mapping[str, str]) -> StructureQuery:
 
 
 def _parse(type_name: str, rest: str, params: Mapping[str, str], syntax: _Syntax) -> StructureQuery:
+    refuse_unprintable(type_name, rest, params=params)
     agency, artefact_id, version, item = _positions(type_name, rest, syntax)
     values = functools.partial(_values, separator=syntax.separator, any_word=syntax.any_word)
     return StructureQuery(
