@@ -123,6 +123,7 @@ def load_frame(
     notes: dict | None = None,
     progress: Callable[[int], None] | None = None,
     withdraw: Callable[[bool], bool] | None = None,
+    before_commit: Callable[[LoadResult], None] | None = None,
 ) -> LoadResult:
     """Add the frame's rows as revisions of a new submission (draft unless `publish`).
 
@@ -133,6 +134,9 @@ def load_frame(
     `withdraw(wait)` lets a caller that is still checking the file take the load back: it is
     asked without waiting after each chunk and, waiting, once every row is written, before
     publication and commit; True rolls everything back and raises `LoadWithdrawn`.
+    `before_commit(result)` runs last inside the transaction: what the caller records about the
+    load (an upload's outcome, its review) then commits with the rows or not at all, so a worker
+    killed at any instant leaves either both or neither.
     """
     prepared = table if isinstance(table, PreparedFrame) else prepare_frame(table, dataflow)
     if prepared.dataflow != dataflow:
@@ -174,7 +178,10 @@ def load_frame(
             _analyze()
         if publish:
             publish_submission(submission, at=published_at)
-    return LoadResult(submission, rows, created, len(prepared.keys) - created)
+        loaded = LoadResult(submission, rows, created, len(prepared.keys) - created)
+        if before_commit is not None:
+            before_commit(loaded)
+    return loaded
 
 
 def _statistics_stale(rows: int) -> bool:

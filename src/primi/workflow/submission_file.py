@@ -218,6 +218,7 @@ def submit_file(
     override: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     responsibility: Responsibility | None = None,
+    on_loaded: Callable[[SubmissionResult], None] | None = None,
 ) -> SubmissionResult:
     """Read, check and (unless a dry run, an error or an unexplained warning) load one file.
 
@@ -226,7 +227,9 @@ def submit_file(
     `file_name` is the name the submitter gave the file (an upload is stored under another);
     `explanations` maps warning rule ids to the submitter's explanation, kept with the revision;
     `override` is a steward's acceptance of warnings without explanation. `progress` gets
-    (stage, rows done, rows in all) as the work goes on.
+    (stage, rows done, rows in all) as the work goes on. `on_loaded(result)` runs inside the
+    load's transaction once the file is judged loadable, so what the caller records about the
+    load commits with it.
     """
     report = progress or (lambda stage, done, total: None)
     name = file_name or path.name
@@ -290,6 +293,11 @@ def submit_file(
                 return judge(every_finding())
             return level_1.done() and any(f.severity == ERROR for f in level_1.result())
 
+        def loaded(load: LoadResult) -> None:
+            result.load = load
+            if on_loaded is not None:
+                on_loaded(result)
+
         # The rows are written while every level checks the file, inside one transaction: if
         # the checks keep the file out, the load is rolled back before it commits.
         try:
@@ -307,6 +315,7 @@ def submit_file(
                 },
                 progress=lambda done: report(LOAD, done, rows),
                 withdraw=withdraw,
+                before_commit=loaded,
             )
         except LoadWithdrawn:
             judge(every_finding())

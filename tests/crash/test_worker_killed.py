@@ -1,0 +1,71 @@
+"""A `primi worker` killed (SIGKILL) in the middle of a large load: no partial revision, and
+the load is done again by another worker, or, killed past the attempts, the upload says so.
+
+Real processes on a site of their own (conftest): the worker is killed when the upload's progress
+shows rows written and not all; a second worker, started afterwards on the same machine, sees the
+first one's process gone, puts the task back in the queue and runs it to the end.
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import flows_file, kill, wait_for
+
+SUBMISSIONS_OF = "SELECT id, row_count FROM store_submission WHERE file_name = %s"
+OBSERVATIONS_OF = (
+    "SELECT count(*) FROM store_observation o JOIN store_submission s "
+    "ON o.submission_id = s.id WHERE s.file_name = %s"
+)
+UPLOAD = "SELECT state, report, submission_id FROM workflow_upload WHERE id = %s"
+TASK = "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE id = %s"
+
+
+def _mid_load(site, upload: str) -> bool:
+    seen = site.progress(upload)
+    return seen.get("stage") == "load" and 0 < seen["done"] < seen["total"]
+
+
+def _key(site, uuid: str) -> str:
+    """A UUID as the database keeps it (SQLite: 32 hex digits)."""
+    return uuid if site.database_url else uuid.replace("-", "")
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _upload_row(site, upload: str) -> tuple:
+    state, report, submission = site.query(UPLOAD, (_key(site, upload),))[0]
+    return state, _json(report), submission
+
+
+def _task_row(site, task: str) -> tuple:
+    status, workers = site.query(TASK, (_key(site, task),))[0]
+    return status, _json(workers)
+
+
+def test_a_worker_killed_mid_load_leaves_nothing_and_the_load_is_done_again(site, tmp_path):
+    rows = flows_file(tmp_path / "entries-by-origin.csv", months=300)
+    queued = site.act("upload", str(tmp_path / "entries-by-origin.csv"))
+    first = site.start_worker("first")
+    wait_for(lambda: _mid_load(site, queued["upload"]), "the load to be under way")
+    kill(first)
+
+    # Rows were written, inside a transaction that died with the worker: none of them is there.
+    assert site.query(SUBMISSIONS_OF, ("entries-by-origin.csv",)) == []
+    assert site.value(OBSERVATIONS_OF, ("entries-by-origin.csv",)) == 0
+    assert _upload_row(site, queued["upload"])[0] == "running"
+    assert _task_row(site, queued["task"])[0] == "RUNNING"
+
+    site.start_worker("second")
+    wait_for(lambda: _upload_row(site, queued["upload"])[0] == "done", "the load to end", 240)
+    [(submission, row_count)] = site.query(SUBMISSIONS_OF, ("entries-by-origin.csv",))
+    assert row_count == rows
+    assert site.value(OBSERVATIONS_OF, ("entries-by-origin.csv",)) == rows
+    state, report, linked = _upload_row(site, queued["upload"])
+    assert linked == submission
+    assert site.value("SELECT state FROM workflow_review WHERE submission_id = %s", (submission,))
+    status, workers = _task_row(site, queued["task"])
+    assert status == "SUCCESSFUL" and "first" in workers and workers[-1] == "second"
+    assert "interrupted: worker first stopped; queued again" in site.log("second")
