@@ -72,7 +72,7 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             unzipped = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, EOFError, UnicodeDecodeError):  # a name flagged UTF-8 that is not
         raise _refuse(
             path, "L0_UNREADABLE",
             "El libro .xlsx está dañado o incompleto; vuelva a guardarlo en Excel.",

@@ -66,6 +66,7 @@ _DAMAGED_ZIP = (
     KeyError,
     ElementTree.ParseError,
     OSError,
+    UnicodeDecodeError,  # a member name flagged UTF-8 that is not
 )
 _CALAMINE_ERRORS = (
     python_calamine.CalamineError,

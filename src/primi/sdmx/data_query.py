@@ -102,6 +102,7 @@ class DataQuery:
 
 def resolve_flow(flow_ref: str) -> FlowRef:
     """`DF_FLOWS`, `PRIMI,DF_FLOWS`, `PRIMI,DF_FLOWS,1.0` or `...,latest` -> a known dataflow."""
+    refuse_unprintable(flow_ref)
     parts = [p.strip() for p in flow_ref.split(",")]
     if len(parts) > 3 or not all(parts):
         raise bad_request(
@@ -133,6 +134,7 @@ def resolve_flow(flow_ref: str) -> FlowRef:
 
 def resolve_structure(agency: str, structure_id: str, version: str) -> StructureRef:
     """The standard's data structure named by a schema query, at a stored version."""
+    refuse_unprintable(agency, structure_id, version)
     if agency not in (AGENCY, *ANY) or structure_id != load_standard().structure_id:
         raise not_found(
             f"{agency}:{structure_id} is not a data structure of {AGENCY}",
