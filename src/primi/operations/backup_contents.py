@@ -85,16 +85,25 @@ def pending_migrations(applied: list[list[str]]) -> int:
     return len(known_migrations() - done)
 
 
-def tables_with_rows() -> tuple[list[str], int]:
-    """Tables of the configured database holding rows (bookkeeping aside), and the number of
-    tables it has at all."""
+def _cache_tables() -> set[str]:
+    """Tables of database caches (counters of rate limits and the like): no data to keep."""
+    return {
+        cache["LOCATION"]
+        for cache in getattr(settings, "CACHES", {}).values()
+        if cache.get("BACKEND", "").endswith("DatabaseCache") and cache.get("LOCATION")
+    }
+
+
+def tables_with_rows() -> list[str]:
+    """Tables of the configured database holding rows (bookkeeping and caches aside)."""
+    ignored = BOOKKEEPING | _cache_tables()
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
         held = []
         for table in tables:
-            if table in BOOKKEEPING:
+            if table in ignored:
                 continue
             cursor.execute(f"SELECT 1 FROM {_quote(table)} LIMIT 1")
             if cursor.fetchone() is not None:
                 held.append(table)
-    return held, len(tables)
+    return held

@@ -77,8 +77,9 @@ def _connect() -> psycopg.Connection:
 
 
 def _failure(result: subprocess.CompletedProcess) -> str:
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    return " / ".join(lines[-3:]) or f"exit status {result.returncode}"
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if "error:" in line or "ERROR:" in line]
+    return " / ".join((errors or lines)[-3:]) or f"exit status {result.returncode}"
 
 
 def dump(work: Path, file: Path) -> tuple[Path, Contents]:
@@ -110,15 +111,15 @@ def dump(work: Path, file: Path) -> tuple[Path, Contents]:
     return out, contents
 
 
-def load(staged: Path, file: Path, clean: bool) -> None:
-    """Restore the staged dump in one transaction; `clean` drops the dump's objects first."""
+def load(staged: Path, file: Path) -> None:
+    """Restore the staged dump in one transaction, dropping first whichever of its objects
+    (tables, and functions such as the audit trail's trigger, which outlive dropped tables)
+    the database still has."""
     pg_restore = find_tool("pg_restore", file)
     args, env = _target()
     connections.close_all()
     command = [pg_restore, "--single-transaction", "--exit-on-error", "--no-owner",
-               "--no-privileges", "--no-password"]  # fmt: skip
-    if clean:
-        command += ["--clean", "--if-exists"]
+               "--no-privileges", "--no-password", "--clean", "--if-exists"]  # fmt: skip
     result = subprocess.run(
         [*command, *args, str(staged)], env=env, capture_output=True, text=True, check=False
     )

@@ -231,7 +231,7 @@ def restore(path: Path, progress: Progress | None = None, replace: bool = False)
         raise BackupError("newer_migrations", file=path, names=", ".join(unknown[:10]))
     check_members(opened)
     media_root = Path(settings.MEDIA_ROOT)
-    held, table_count = tables_with_rows()
+    held = tables_with_rows()
     old_files = _upload_files(media_root)
     if (held or old_files) and not replace:
         what = ", ".join(held[:3]) + (" …" if len(held) > 3 else "")
@@ -244,7 +244,7 @@ def restore(path: Path, progress: Progress | None = None, replace: bool = False)
         database = stage(opened, staging, report)
         report("database", 0, 1)
         if engine == "postgresql":
-            backup_postgres.load(database, path, clean=table_count > 0)
+            backup_postgres.load(database, path)
         else:
             backup_sqlite.load(database, path)
         connections.close_all()
