@@ -242,13 +242,14 @@ def restore(path: Path, progress: Progress | None = None, replace: bool = False)
     staging = Path(tempfile.mkdtemp(prefix=".primi-restore-", dir=media_root.parent))
     try:
         database = stage(opened, staging, report)
-        report("database", 0, 1)
+        size = sum(item["size"] for item in manifest["members"].values())
+        report("database", size, size)  # bytes all read; the database is being replaced
         if engine == "postgresql":
             backup_postgres.load(database, path)
         else:
             backup_sqlite.load(database, path)
         connections.close_all()
-        report("database", 1, 1)
+        report("uploads", size, size)
         staged_uploads = staging / UPLOADS_DIR.rstrip("/")
         staged_uploads.mkdir(exist_ok=True, mode=0o700)
         _swap_in(staged_uploads, media_root, path)
