@@ -79,9 +79,7 @@ def test_a_control_character_in_the_path_cannot_forge_a_line():
 @pytest.mark.django_db
 def test_the_signed_in_user_is_named_by_id(client, lines):
     user = get_user_model().objects.create_user("focal", password="a-long-right-password-1")
-    client.post(
-        "/en/accounts/login/", {"username": "focal", "password": "a-long-right-password-1"}
-    )
+    client.post("/en/accounts/login/", {"username": "focal", "password": "a-long-right-password-1"})
     client.get("/health")
     assert lines()[-1].user == str(user.pk)
 
