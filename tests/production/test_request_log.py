@@ -88,7 +88,7 @@ def test_the_signed_in_user_is_named_by_id(client, lines):
 @pytest.mark.parametrize(("trusted", "expected"), [(False, "127.0.0.1"), (True, "203.0.113.9")])
 def test_forwarded_for_is_believed_only_behind_a_trusted_proxy(client, lines, trusted, expected):
     with override_settings(PRIMI_TRUSTED_PROXY=trusted):
-        client.get("/health", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
+        client.get("/health", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
     assert lines()[0].client == expected
 
 

@@ -2,7 +2,7 @@
 
 The line (logger `primi.request`) holds the method, the path with its query string less any
 parameter that may carry a secret, the status, the time taken, the bytes of the answer when
-known, the user's id (or "anonymous"), the client's address and the request id. The id is the
+known, the user's id (or "anonymous"), the client's address (as `rate_limits` reads it) and the request id. The id is the
 X-Request-ID the client or proxy sent when it is a plain token, else a new one; it is echoed in
 the answer's X-Request-ID header, so a person reporting a problem can quote it. An unhandled
 error is logged by Django (logger `django.request`) with its traceback and, through
@@ -59,12 +59,12 @@ def request_id(request: HttpRequest) -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or the first address of X-Forwarded-For behind a trusted proxy."""
+    """REMOTE_ADDR, or behind a trusted proxy the last address of X-Forwarded-For: the one the
+    proxy saw (earlier ones are whatever the client sent); the rate limits count the same."""
     if getattr(settings, "PRIMI_TRUSTED_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        first = forwarded.split(",", 1)[0].strip()
-        if first:
-            return first[:64]
+        last = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        if last:
+            return last[:100]
     return request.META.get("REMOTE_ADDR", "")
 
 
