@@ -2,11 +2,11 @@
 
 The line (logger `primi.request`) holds the method, the path with its query string less any
 parameter that may carry a secret, the status, the time taken, the bytes of the answer when
-known, the user's id (or "anonymous"), the client's address (as `rate_limits` reads it) and the request id. The id is the
-X-Request-ID the client or proxy sent when it is a plain token, else a new one; it is echoed in
-the answer's X-Request-ID header, so a person reporting a problem can quote it. An unhandled
-error is logged by Django (logger `django.request`) with its traceback and, through
-`RequestIdFilter`, the same id; the user sees the ordinary error page.
+known, the user's id (or "anonymous"), the client's address (as the rate limits read it) and
+the request id. The id is the X-Request-ID the client or proxy sent when it is a plain token,
+else a new one; it is echoed in the answer's X-Request-ID header, so a person reporting a
+problem can quote it. An unhandled error is logged by Django (logger `django.request`) with its
+traceback and, through `RequestIdFilter`, the same id; the user sees the plain error page.
 """
 
 import logging
