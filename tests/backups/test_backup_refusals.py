@@ -200,3 +200,29 @@ def test_the_command_refuses_in_the_users_language_without_a_traceback(served_db
         assert words in done.stderr and "Traceback" not in done.stderr
     done = run_primi(served_db, "backup", str(home / "no-such-folder" / "b.tar"), lang="es")
     assert done.returncode == 1 and "la carpeta" in done.stderr and "no existe" in done.stderr
+
+
+def test_a_file_the_database_names_but_the_folder_lacks_is_told(archive, tmp_path):
+    upload = Upload.objects.get()
+    (tmp_path / "uploads" / upload.file.name).unlink()
+    summary = backup(tmp_path / "again.tar")
+    assert summary.missing == [upload.file.name] and summary.uploads == 0
+    assert "Warning: 1 files named in the database" in summary.text("en")
+    assert upload.file.name in summary.text("es") and "Atención" in summary.text("es")
+
+
+def test_a_backup_that_fails_midway_leaves_no_file(archive, tmp_path, monkeypatch):
+    from primi.operations import backup_archive
+
+    def fail(tar, member, advance):  # noqa: ANN001 - tarfile's signature
+        tar.fileobj.write(b"\x00" * 4096)  # some bytes reached the disk, then the disk filled
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup_archive, "_add_file", fail)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(BackupError) as caught:
+        backup(folder / "b.tar")
+    assert "No space left on device" in caught.value.message("en")
+    assert "No quedó ningún archivo" in caught.value.message("es")
+    assert list(folder.iterdir()) == []

@@ -263,7 +263,7 @@ def check_members(opened: Opened) -> None:
     seen: set[str] = set()
     for info in opened.members[2:]:
         name = info.name
-        if not is_safe_name(name) or not info.isreg():
+        if not is_safe_name(name) or info.type not in (tarfile.REGTYPE, tarfile.AREGTYPE):
             raise BackupError("unsafe_member", file=opened.path, member=name)
         if name != opened.manifest["database"] and not (
             name.startswith(UPLOADS_DIR) and len(name) > len(UPLOADS_DIR)

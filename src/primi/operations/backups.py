@@ -132,7 +132,9 @@ def _engine() -> str:
     return connection.vendor
 
 
-def _engine_module(engine: str):  # noqa: ANN202 - one of two modules
+def _engine_module(engine: str, file: Path):  # noqa: ANN202 - one of two modules
+    if engine not in ENGINE_NAMES:
+        raise BackupError("dump_failed", file=file, detail=f"{engine}: not SQLite nor PostgreSQL")
     return backup_postgres if engine == "postgresql" else backup_sqlite
 
 
@@ -172,7 +174,7 @@ def backup(path: Path, progress: Progress | None = None) -> Summary:
     if path.is_dir():
         raise BackupError("write_failed", file=path, detail="is a folder")
     engine = _engine()
-    module = _engine_module(engine)
+    module = _engine_module(engine, path)
     report("database", 0, 0)
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
@@ -241,13 +243,13 @@ def restore(path: Path, progress: Progress | None = None, replace: bool = False)
     media_root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".primi-restore-", dir=media_root.parent))
     try:
-        database = stage(opened, staging, report)
+        try:
+            database = stage(opened, staging, report)
+        except OSError as err:
+            raise BackupError("restore_failed", file=path, detail=err.strerror or err) from None
         size = sum(item["size"] for item in manifest["members"].values())
         report("database", size, size)  # bytes all read; the database is being replaced
-        if engine == "postgresql":
-            backup_postgres.load(database, path)
-        else:
-            backup_sqlite.load(database, path)
+        _engine_module(engine, path).load(database, path)
         connections.close_all()
         report("uploads", size, size)
         staged_uploads = staging / UPLOADS_DIR.rstrip("/")
