@@ -163,7 +163,7 @@ def _rename(name: str, raw: pa.Table) -> tuple[pa.Table, list[str]]:
     aliases = header_aliases()
     keep: dict[str, pa.ChunkedArray] = {}
     unknown = []
-    for header in raw.column_names:
+    for index, header in enumerate(raw.column_names):
         column = aliases.get(_header_key(header))
         if column is None:
             unknown.append(header)
@@ -175,7 +175,7 @@ def _rename(name: str, raw: pa.Table) -> tuple[pa.Table, list[str]]:
                 f"Two columns claim to be {column} (the second is '{header}').",
                 row=HEADER_ROW, column=header,
             )  # fmt: skip
-        keep[column] = raw.column(header)
+        keep[column] = raw.column(index)  # by place: a name given twice is no key for pyarrow
     return pa.table(keep) if keep else pa.table({}), unknown
 
 

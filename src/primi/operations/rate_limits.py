@@ -20,6 +20,7 @@ limits agree on who the client is behind a trusted proxy.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import logging
 import math
@@ -72,17 +73,21 @@ class Verdict:
     retry_after: int = 0
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or behind a trusted proxy (PRIMI_TRUSTED_PROXY) the
     last address of X-Forwarded-For, the one the proxy itself saw (earlier ones are whatever
-    the client chose to send)."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    the client chose to send). None when there is no valid one: axes stores it in an address
+    column, which PostgreSQL checks."""
+    candidates = [request.META.get("REMOTE_ADDR", "")]
     if getattr(settings, "PRIMI_TRUSTED_PROXY", False):
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if forwarded:
-            address = forwarded[-1]
-    return address[:100]
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        candidates.insert(0, forwarded[-1].strip())
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def machine_client(request: HttpRequest) -> str:
@@ -90,7 +95,7 @@ def machine_client(request: HttpRequest) -> str:
     token = _TOKEN.match(request.headers.get("Authorization", ""))
     if token:
         return f"token:{token.group(1)[:64]}"
-    return f"address:{client_address(request)}"
+    return f"address:{client_address(request) or 'unknown'}"
 
 
 def check(scope: str, client: str, limit: Limit, now: float | None = None) -> Verdict:
@@ -141,7 +146,7 @@ class RateLimitMiddleware:
             scope, client, body = "machine", machine_client(request), _machine_body
         elif request.method == "POST" and path in self.login_paths():
             limit = Limit.parse(settings.PRIMI_RATE_LIMIT_LOGIN)
-            scope, client, body = "login", client_address(request), _text_body
+            scope, client, body = "login", client_address(request) or "unknown", _text_body
         else:
             return None
         if limit is None:
