@@ -82,30 +82,32 @@ class Summary:
             if key in self.counts
         )
         size = _size(self.size, es)
+        files = _number(self.uploads, es) + (
+            (" archivo subido" if self.uploads == 1 else " archivos subidos")
+            if es
+            else (" uploaded file" if self.uploads == 1 else " uploaded files")
+        )
         if self.action == "backup":
             line = (
-                f"Copia escrita en {self.file}: base de datos {engine} ({counts}), "
-                f"{_number(self.uploads, es)} archivos subidos; {size}."
+                f"Copia escrita en {self.file}: base de datos {engine} ({counts}), {files}; {size}."
                 if es
                 else f"Backup written to {self.file}: {engine} database ({counts}), "
-                f"{_number(self.uploads, es)} uploaded files; {size}."
+                f"{files}; {size}."
             )
         else:
             line = (
-                f"Restaurado desde {self.file}: base de datos {engine} ({counts}), "
-                f"{_number(self.uploads, es)} archivos subidos; {size}."
+                f"Restaurado desde {self.file}: base de datos {engine} ({counts}), {files}; {size}."
                 if es
-                else f"Restored from {self.file}: {engine} database ({counts}), "
-                f"{_number(self.uploads, es)} uploaded files; {size}."
+                else f"Restored from {self.file}: {engine} database ({counts}), {files}; {size}."
             )
         if self.missing:
             shown = ", ".join(self.missing[:5]) + (" …" if len(self.missing) > 5 else "")
             line += (
-                f"\nAtención: {len(self.missing)} archivos nombrados en la base de datos no "
-                f"estaban en la carpeta de archivos subidos: {shown}"
+                f"\nAtención: archivos nombrados en la base de datos que no estaban en la "
+                f"carpeta de archivos subidos ({len(self.missing)}): {shown}"
                 if es
-                else f"\nWarning: {len(self.missing)} files named in the database were not in "
-                f"the uploads folder: {shown}"
+                else f"\nWarning: files named in the database that were not in the uploads "
+                f"folder ({len(self.missing)}): {shown}"
             )
         if self.pending:
             line += (
