@@ -7,6 +7,7 @@ the request id. The id is the X-Request-ID the client or proxy sent when it is a
 else a new one; it is echoed in the answer's X-Request-ID header, so a person reporting a
 problem can quote it. An unhandled error is logged by Django (logger `django.request`) with its
 traceback and, through `RequestIdFilter`, the same id; the user sees the plain error page.
+For a streamed answer (SDMX data) the time is until the answer starts and its size is unknown.
 """
 
 import logging
