@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,14 @@ class Site:
         self.workers.append(worker)
         return worker
 
+    def drain(self) -> None:
+        """Wait until a running worker has done every task queued so far."""
+        waiting = (
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+            "WHERE status IN ('READY', 'RUNNING')"
+        )
+        wait_for(lambda: self.value(waiting) == 0, "the queue to empty")
+
     def log(self, name: str) -> str:
         return (self.home / f"worker-{name}.log").read_text(errors="replace")
 
@@ -112,38 +121,67 @@ def kill(worker: subprocess.Popen) -> None:
     worker.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[Site]:
-    home = tmp_path_factory.mktemp("site")
+def site_environment(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
-    env |= {
+    return env | {
         "DJANGO_SETTINGS_MODULE": "primi.settings",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "PRIMI_HOME": str(home),
-        "PYTHONPATH": os.pathsep.join([str(TESTS), env.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS / "quality")]),
         "PRIMI_WORKER_HEARTBEAT_SECONDS": "0.3",
         "PRIMI_WORKER_STALE_SECONDS": "3",
         "PRIMI_LOG_LEVEL": "INFO",
     }
-    url = None
-    admin_url = os.environ.get("DATABASE_URL", "")
+
+
+@contextmanager
+def new_database(server_url: str) -> Iterator[str]:
+    """A database of its own on the server of `server_url`; its URL. Dropped afterwards."""
     name = f"crash_{secrets.token_hex(4)}"
-    if ON_POSTGRES:
-        with psycopg.connect(_with_database(admin_url, "postgres"), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = _with_database(admin_url, name)
-        env["DATABASE_URL"] = url
+    admin = _with_database(server_url, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(server_url, name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def set_up_site(home: Path, database_url: str | None) -> Iterator[Site]:
+    home.mkdir(parents=True, exist_ok=True)
+    env = site_environment(home)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     else:
         env.pop("DATABASE_URL", None)
-    made = Site(home, env, url)
+    made = Site(home, env, database_url)
     made.act("setup")
     try:
         yield made
     finally:
         made.stop_workers()
-        if ON_POSTGRES:
-            with psycopg.connect(_with_database(admin_url, "postgres"), autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[Site]:
+    home = tmp_path_factory.mktemp("site")
+    if not ON_POSTGRES:
+        with set_up_site(home, None) as made:
+            yield made
+        return
+    with new_database(os.environ["DATABASE_URL"]) as url, set_up_site(home, url) as made:
+        yield made
+
+
+@pytest.fixture(autouse=True)
+def _no_worker_left(request) -> Iterator[None]:
+    """Each test starts with no worker running: one left from the test before would take its
+    tasks."""
+    yield
+    if "site" in request.fixturenames:
+        request.getfixturevalue("site").stop_workers()
 
 
 def flows_file(path: Path, months: int, seed: int = 1) -> int:

@@ -7,6 +7,7 @@ primi.settings: tasks go to the database, for `primi worker` to run). Prints one
     upload FILE                an upload of FILE by Guatemala's focal point, its check queued
     schedule FILE SECONDS      FILE loaded, submitted, certified, accepted and scheduled for
                                release SECONDS from now (the release task queued for then)
+    publish FILE               FILE loaded and published at once, as Guatemala's institute
     accept MONTH FACTOR        Mexico's returns published; Guatemala's, with MONTH multiplied by
                                FACTOR, loaded and accepted (level 4 queued by the acceptance)
 """
@@ -69,6 +70,14 @@ def upload(file: str) -> dict:
     return {"upload": str(made.pk), "task": task.id}
 
 
+def publish(file: str) -> dict:
+    from primi.workflow.submission_file import submit_file
+
+    result = submit_file(Path(file), provider="GTM_IGM", publish=True, override=True)
+    assert result.loaded, result.summary("en")
+    return {"submission": result.load.submission.pk}
+
+
 def _accepted(gtm, users, path: Path):
     from primi.workflow import lifecycle
     from primi.workflow.lifecycle import Action
@@ -119,4 +128,4 @@ if __name__ == "__main__":
     _django()
     action, *args = sys.argv[1:]
     print(json.dumps({"setup": setup, "upload": upload, "schedule": schedule,
-                      "accept": accept}[action](*args)))  # fmt: skip
+                      "publish": publish, "accept": accept}[action](*args)))  # fmt: skip

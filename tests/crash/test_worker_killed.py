@@ -66,6 +66,29 @@ def test_a_worker_killed_mid_load_leaves_nothing_and_the_load_is_done_again(site
     state, report, linked = _upload_row(site, queued["upload"])
     assert linked == submission
     assert site.value("SELECT state FROM workflow_review WHERE submission_id = %s", (submission,))
-    status, workers = _task_row(site, queued["task"])
-    assert status == "SUCCESSFUL" and "first" in workers and workers[-1] == "second"
+    wait_for(lambda: _task_row(site, queued["task"])[0] == "SUCCESSFUL", "the task to succeed")
+    assert _task_row(site, queued["task"])[1] == ["first", "second"]
     assert "interrupted: worker first stopped; queued again" in site.log("second")
+
+
+def test_killed_past_the_attempts_the_upload_says_nothing_was_loaded(site, tmp_path):
+    flows_file(tmp_path / "exits-by-destination.csv", months=300, seed=2)
+    queued = site.act("upload", str(tmp_path / "exits-by-destination.csv"))
+    attempts = {"PRIMI_TASK_MAX_ATTEMPTS": "2"}
+    for name in ("one", "two"):
+        worker = site.start_worker(name, **attempts)
+        wait_for(lambda: _mid_load(site, queued["upload"]), f"worker {name} to be loading")
+        kill(worker)
+        (site.home / "progress" / f"{queued['upload']}.json").unlink()
+
+    site.start_worker("three", **attempts)
+    wait_for(lambda: _upload_row(site, queued["upload"])[0] == "failed", "the upload to fail")
+    state, report, linked = _upload_row(site, queued["upload"])
+    assert linked is None and report["interrupted"]
+    assert "exits-by-destination.csv" in report["refused"]["en"]
+    assert "nothing was loaded" in report["refused"]["en"]
+    assert "no se cargó nada" in report["refused"]["es"]
+    assert site.query(SUBMISSIONS_OF, ("exits-by-destination.csv",)) == []
+    status, workers = _task_row(site, queued["task"])
+    assert status == "FAILED" and workers == ["one", "two"]
+    assert site.progress(queued["upload"])["stage"] == "done"

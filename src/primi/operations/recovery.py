@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 import psutil
 from django.conf import settings
+from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import exclusive_transaction
 
 from primi.operations.models import Worker
 
@@ -105,7 +105,7 @@ def recover_abandoned(now: dt.datetime | None = None) -> Recovered:
     now = now or timezone.now()
     recovered = Recovered()
     for task_id in _abandoned(now):
-        outcome = _recover(task_id, lambda r: True)
+        outcome = _recover(task_id, lambda r: True, "stopped")
         if outcome is not None:
             (recovered.retried if outcome else recovered.failed).append(task_id)
     return recovered
@@ -118,17 +118,20 @@ def requeue_own(worker_id: str) -> Recovered:
     mine = DBTaskResult.objects.running().values_list("id", "worker_ids")
     for task_id, worker_ids in list(mine):
         if worker_ids and worker_ids[-1] == worker_id:
-            outcome = _recover(str(task_id), lambda r: r.worker_ids[-1] == worker_id)
+            outcome = _recover(
+                str(task_id), lambda r: r.worker_ids[-1] == worker_id, "lost the database"
+            )
             if outcome is not None:
                 (recovered.retried if outcome else recovered.failed).append(str(task_id))
     return recovered
 
 
-def _recover(task_id: str, still: Callable[[DBTaskResult], bool]) -> bool | None:
+def _recover(task_id: str, still: Callable[[DBTaskResult], bool], why: str) -> bool | None:
     """Requeue (True) or fail (False) one running task, if it is still as it was seen; None if
     another worker got there first."""
     at = timezone.now()
-    with exclusive_transaction(DBTaskResult.objects.db):
+    # The row is locked on PostgreSQL; SQLite's transactions here begin IMMEDIATE (one writer).
+    with transaction.atomic(using=DBTaskResult.objects.db):
         task = DBTaskResult.objects.select_for_update().filter(pk=task_id).first()
         if task is None or task.status != TaskResultStatus.RUNNING or not still(task):
             return None
@@ -143,7 +146,7 @@ def _recover(task_id: str, still: Callable[[DBTaskResult], bool]) -> bool | None
             task.finished_at = timezone.now()
             task.exception_class_path = WORKER_LOST
             task.traceback = (
-                f"WorkerLost: worker {lost} stopped during attempt {len(task.worker_ids)} "
+                f"WorkerLost: worker {lost} {why} during attempt {len(task.worker_ids)} "
                 f"of {settings.PRIMI_TASK_MAX_ATTEMPTS}; not retried."
             )
             task.return_value = None
@@ -153,10 +156,11 @@ def _recover(task_id: str, still: Callable[[DBTaskResult], bool]) -> bool | None
                 ]
             )  # fmt: skip
     logger.warning(
-        "task %s (%s) interrupted: worker %s stopped; %s",
+        "task %s (%s) interrupted: worker %s %s; %s",
         task_id,
         task.task_path,
         lost,
+        why,
         f"queued again (attempt {len(task.worker_ids) + 1})" if retry else "failed",
     )
     task_interrupted.send(sender=DBTaskResult, task=task, retried=retry, at=at)
