@@ -40,7 +40,7 @@ def _counts() -> tuple[int, int, int]:
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        ([], ["demo", "serve", "load", "export", "template", "standard", "quality"]),
+        ([], ["demo", "serve", "load", "export", "template", "standard", "quality", "worker"]),
         (["template"], ["--country", "--lang", "DF_ID", "FILE"]),
         (["demo"], ["--port", "--no-serve"]),
         (["serve"], ["--port"]),
@@ -52,6 +52,9 @@ def _counts() -> tuple[int, int, int]:
         (["quality", "report"], ["ISO3", "FILE", "--year", "--lang"]),
         (["quality", "findings"], ["--format", "--state", "--rule"]),
         (["quality", "reference"], ["SOURCE", "FILE"]),
+        (["worker"], ["--queue", "--interval", "--worker-id"]),
+        (["backup"], ["FILE"]),
+        (["restore"], ["FILE", "--replace"]),
     ],
 )
 def test_every_verb_has_help(argv, expected, capsys):
@@ -65,7 +68,10 @@ def test_every_verb_has_help(argv, expected, capsys):
 
 def test_parser_knows_every_verb():
     verbs = build_parser()._subparsers._group_actions[0].choices
-    assert set(verbs) == {"demo", "serve", "load", "export", "template", "standard", "quality"}
+    assert set(verbs) == {
+        "demo", "serve", "load", "export", "template", "standard", "quality",
+        "worker", "backup", "restore",
+    }  # fmt: skip
 
 
 def test_regin_real_file_loads_with_the_same_sums(real_data, tmp_path, capsys):
