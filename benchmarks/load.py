@@ -125,8 +125,11 @@ def prepare(home: Path, env: dict[str, str]) -> None:
     """The demo published, the rate limits' table, and the static files collected."""
     primi = Path(sys.executable).with_name("primi")
     started = time.perf_counter()
-    subprocess.run([str(primi), "demo", "--no-serve"], check=True, env=env,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    with open(home / "demo.log", "wb") as log:
+        demo = subprocess.run([str(primi), "demo", "--no-serve"], env=env, stdout=log,
+                              stderr=subprocess.STDOUT, check=False)  # fmt: skip
+    if demo.returncode:
+        raise RuntimeError((home / "demo.log").read_text()[-3000:])
     print(f"demo published in {time.perf_counter() - started:.0f} s")
     production = env | {"DJANGO_SETTINGS_MODULE": "primi.production_settings"}
     django = [sys.executable, "-m", "django"]
@@ -305,7 +308,12 @@ def main() -> int:
                 f"gunicorn: {workers} workers; {args.users} locust clients for {args.seconds} s "
                 f"on 127.0.0.1; mix {WEIGHTS}; {len(found['static'])} static files"
             )
+            load_before = os.getloadavg()[0]
             result = run_locust(port, args.users, args.seconds, home / "targets.json", home)
+            print(
+                f"machine load average (1 min): {load_before:.1f} before, "
+                f"{os.getloadavg()[0]:.1f} after (2 cores: above 2, processes wait for a core)"
+            )
             after_pids = workers_of(server.pid)
             after = rss_mib(after_pids)
         finally:
