@@ -152,7 +152,11 @@ def test_sign_in_flood_is_limited_per_address(limited):
         assert attacker.post(LOGIN, {"username": f"x{n}", "password": "bad"}).status_code == 200
     refused = attacker.post(LOGIN, {"username": "ana", "password": PASSWORD})
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
-    assert "Demasiadas solicitudes" in refused.content.decode()
+    assert "Demasiados intentos" in refused.content.decode()
+    english = client_at("10.0.1.1").post("/en/accounts/login/", {"username": "ana"})
+    assert english.status_code == 429 and "Too many sign-in attempts" in english.content.decode()
+    french = client_at("10.0.1.1").post("/fr/accounts/login/", {"username": "ana"})
+    assert french.status_code == 429 and "Trop de tentatives" in french.content.decode()
     # Another address signs in at once; the attacker's address is served after the wait.
     user = client_at("10.0.1.2")
     assert user.post(LOGIN, {"username": "ana", "password": PASSWORD}).status_code == 302

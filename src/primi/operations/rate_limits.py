@@ -35,6 +35,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ class RateLimitMiddleware:
             scope, client, body = "machine", machine_client(request), _machine_body
         elif request.method == "POST" and path in self.login_paths():
             limit = Limit.parse(settings.PRIMI_RATE_LIMIT_LOGIN)
-            scope, client, body = "login", client_address(request) or "unknown", _text_body
+            scope, client, body = "login", client_address(request) or "unknown", _login_body
         else:
             return None
         if limit is None:
@@ -193,6 +194,16 @@ def _machine_body(request: HttpRequest, retry_after: int) -> HttpResponse:
         body = json.dumps({"detail": detail, "es": es, "en": en}, ensure_ascii=False)
         return HttpResponse(body, status=429, content_type="application/json; charset=utf-8")
     return _text_body(request, retry_after)
+
+
+def _login_body(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """In the sign-in page's language (its path's prefix: /es/, /en/, /fr/)."""
+    prefix = request.path_info.strip("/").split("/")[0]
+    language = prefix if prefix in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(language):
+        text = gettext("Too many sign-in attempts from your address. Try again in %(seconds)s s.")
+    body = f"{text % {'seconds': retry_after}}\n"
+    return HttpResponse(body, status=429, content_type="text/plain; charset=utf-8")
 
 
 def _text_body(request: HttpRequest, retry_after: int) -> HttpResponse:
