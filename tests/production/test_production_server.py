@@ -191,6 +191,7 @@ def _request_lines(log: Path) -> list[dict]:
     return lines
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_serves_health_pages_and_static_files_with_one_json_line_each(home):
     DBTaskResult.objects.create(
@@ -259,6 +260,7 @@ def test_gunicorn_serves_health_pages_and_static_files_with_one_json_line_each(h
     assert by_id["test-held"]["pid"] != by_id[sent[-1]]["pid"]
 
 
+@pytest.mark.slow
 def test_health_says_503_in_json_when_the_database_is_unreachable(home):
     closed = f"postgres://primi@127.0.0.1:{_free_port()}/primi"
     with gunicorn(home, closed, workers=1) as (port, _process, log):
