@@ -4,7 +4,7 @@
 primi.settings: tasks go to the database, for `primi worker` to run). Prints one JSON value.
 
     setup                      migrate, the standard, the region's people
-    upload FILE                an upload of FILE by Guatemala's focal point, its check queued
+    upload FILE...             uploads by Guatemala's focal point, their checks queued
     schedule FILE SECONDS      FILE loaded, submitted, certified, accepted and scheduled for
                                release SECONDS from now (the release task queued for then)
     publish FILE               FILE loaded and published at once, as Guatemala's institute
@@ -55,19 +55,22 @@ def _people():
     )
 
 
-def upload(file: str) -> dict:
+def upload(*files: str) -> list[dict]:
     from django.core.files import File
 
     from primi.workflow.models import Upload
     from primi.workflow.tasks import process_upload
 
     gtm, _, users = _people()
-    with open(file, "rb") as handle:
-        made = Upload(user=users["focal-gtm"], institution=gtm, original_name=Path(file).name)
-        made.override = True  # the steward accepted the warnings: the whole file loads
-        made.file.save(Path(file).name, File(handle), save=True)
-    task = process_upload.enqueue(str(made.pk))
-    return {"upload": str(made.pk), "task": task.id}
+    queued = []
+    for file in files:
+        with open(file, "rb") as handle:
+            made = Upload(user=users["focal-gtm"], institution=gtm, original_name=Path(file).name)
+            made.override = True  # the steward accepted the warnings: the whole file loads
+            made.file.save(Path(file).name, File(handle), save=True)
+        task = process_upload.enqueue(str(made.pk))
+        queued.append({"upload": str(made.pk), "task": task.id})
+    return queued
 
 
 def publish(file: str) -> dict:

@@ -133,7 +133,7 @@ def test_postgresql_restarted_under_load(server, tmp_path):
             clients = Clients(port)
             wait_for(lambda: clients.ask("/health")[0] == 200, "gunicorn to answer", 60)
             worker = site.start_worker("steady")
-            queued = site.act("upload", str(big))
+            queued = site.act("upload", str(big))[0]
             threads = [threading.Thread(target=clients.run, args=(i,)) for i in range(3)]
             for thread in threads:
                 thread.start()
@@ -168,7 +168,7 @@ def test_postgresql_restarted_under_load(server, tmp_path):
             assert site.query(loaded, (big.name,)) == [(1, rows)]
             assert worker.poll() is None  # the same worker, never restarted
             assert "lost the database" in site.log("steady")
-            again = site.act("upload", str(tmp_path / "published.csv"))
+            again = site.act("upload", str(tmp_path / "published.csv"))[0]
             wait_for(
                 lambda: site.value("SELECT state FROM workflow_upload WHERE id = %s",
                                    (again["upload"],)) == "done",

@@ -47,7 +47,7 @@ def _task_row(site, task: str) -> tuple:
 
 def test_a_worker_killed_mid_load_leaves_nothing_and_the_load_is_done_again(site, tmp_path):
     rows = flows_file(tmp_path / "entries-by-origin.csv", months=300)
-    queued = site.act("upload", str(tmp_path / "entries-by-origin.csv"))
+    queued = site.act("upload", str(tmp_path / "entries-by-origin.csv"))[0]
     first = site.start_worker("first")
     wait_for(lambda: _mid_load(site, queued["upload"]), "the load to be under way")
     kill(first)
@@ -73,7 +73,7 @@ def test_a_worker_killed_mid_load_leaves_nothing_and_the_load_is_done_again(site
 
 def test_killed_past_the_attempts_the_upload_says_nothing_was_loaded(site, tmp_path):
     flows_file(tmp_path / "exits-by-destination.csv", months=300, seed=2)
-    queued = site.act("upload", str(tmp_path / "exits-by-destination.csv"))
+    queued = site.act("upload", str(tmp_path / "exits-by-destination.csv"))[0]
     attempts = {"PRIMI_TASK_MAX_ATTEMPTS": "2"}
     for name in ("one", "two"):
         worker = site.start_worker(name, **attempts)
@@ -92,3 +92,19 @@ def test_killed_past_the_attempts_the_upload_says_nothing_was_loaded(site, tmp_p
     status, workers = _task_row(site, queued["task"])
     assert status == "FAILED" and workers == ["one", "two"]
     assert site.progress(queued["upload"])["stage"] == "done"
+
+
+def test_two_workers_share_the_queue_and_run_each_task_once(site, tmp_path):
+    files = [tmp_path / f"small-{n}.csv" for n in range(6)]
+    for n, path in enumerate(files):
+        flows_file(path, months=6, seed=10 + n)
+    queued = site.act("upload", *map(str, files))
+    site.start_worker("left")
+    site.start_worker("right")
+    for item in queued:
+        wait_for(lambda item=item: _task_row(site, item["task"])[0] == "SUCCESSFUL", "each task")
+    claims = [_task_row(site, item["task"])[1] for item in queued]
+    assert all(len(workers) == 1 and workers[0] in ("left", "right") for workers in claims)
+    for n in range(6):
+        [(_, rows)] = site.query(SUBMISSIONS_OF, (f"small-{n}.csv",))
+        assert site.value(OBSERVATIONS_OF, (f"small-{n}.csv",)) == rows
