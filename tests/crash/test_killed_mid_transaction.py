@@ -26,6 +26,10 @@ WROTE = (
 )
 ALIVE = "SELECT count(*) FROM pg_stat_activity WHERE pid = %s"
 TASK = "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE task_path = %s"
+ARGS = (
+    "SELECT status, worker_ids, args_kwargs FROM django_tasks_database_dbtaskresult "
+    "WHERE task_path = %s"
+)
 
 
 def _stopped_inserting_into(site, table: str) -> int | None:
@@ -89,5 +93,6 @@ def test_a_worker_killed_mid_level4_run_leaves_no_finding_then_the_run_is_done(s
     assert site.value(findings) == 1
     periods = "SELECT period_b FROM quality_discrepancy d JOIN quality_run r ON d.run_id = r.id"
     assert site.query(periods) == [("2023-03",)]
-    [(status, workers)] = site.query(TASK, ("primi.quality.tasks.check_accepted",))
+    checks = site.query(ARGS, ("primi.quality.tasks.check_accepted",))
+    [(status, workers)] = [(s, w) for s, w, a in checks if a["args"] == [made["submission"]]]
     assert (status, workers) == ("SUCCESSFUL", ["first", "second"])
