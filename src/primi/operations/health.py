@@ -10,7 +10,6 @@ import functools
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +19,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Count, Min
 from django.utils import timezone
 
-LIVE_WORKER_SECONDS = 60
+from primi.operations.recovery import live_workers
+
 # A ready task older than this, or tasks waiting with no live worker, make the site "degraded".
 TASK_WAIT_SECONDS = 300
 MIN_FREE_BYTES = 1024**3
@@ -105,20 +105,6 @@ def _tasks() -> dict[str, Any]:
         "oldest_ready_seconds": round(age, 1),
         "live_workers": len(live_workers()),
     }
-
-
-def live_workers() -> list:
-    """The lead's `workers.live_workers` when it exists, else Worker rows seen within a minute."""
-    try:
-        from primi.operations.workers import live_workers as lead_live_workers
-    except ImportError:
-        lead_live_workers = None
-    if lead_live_workers is not None:
-        return list(lead_live_workers())
-    from primi.operations.models import Worker
-
-    since = timezone.now() - timedelta(seconds=LIVE_WORKER_SECONDS)
-    return list(Worker.objects.filter(seen_at__gte=since, stopped_at__isnull=True))
 
 
 def _disk() -> dict[str, Any]:
