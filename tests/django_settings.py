@@ -13,3 +13,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Django's advice for test runs: a fast hasher. Each of the workflow's people otherwise costs
 # about half a second of PBKDF2; the production settings keep Django's default hashers.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Rate limits off: a suite's thousands of requests from one test address are not a client to
+# limit. tests/hostile/test_rate_limits.py sets its own limits and clock.
+PRIMI_RATE_LIMIT_MACHINE = PRIMI_RATE_LIMIT_LOGIN = "0"

@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "primi.sdmx.http.MachineHttpMiddleware",
     # Before sessions and views: a refused request costs no database work.
     "primi.operations.rate_limits.RateLimitMiddleware",
+    # Before sessions and CSRF (which read form bodies): a body larger than any upload is refused
+    # from its Content-Length, before Django writes it to a temporary file.
+    "primi.operations.body_limit.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, but a 404 under /rest or /api is not redirected to /es/...

@@ -245,21 +245,11 @@ def test_thousands_of_multipart_fields_on_the_form_are_a_400(people):
     assert store_fingerprint() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no 400.html: Django's plain English 'Bad Request (400)' page (portal templates, "
-    "not owned here)",
-)
 def test_the_400_page_is_in_the_users_language(people):
     answer = client_for(people.focal).post("/es/submissions/new/", many_fields(people))
     assert "Bad Request" not in answer.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ninja turns Django's TooManyFieldsSent (SuspiciousOperation) into a 500; "
-    "api/errors.py (not owned here) should answer it 400 with es/en messages",
-)
 def test_thousands_of_multipart_fields_on_the_api_are_a_400(people):
     token = credentials.issue(people.gtm, "hostile", [], people.focal)[1]
     fields = many_fields(people)

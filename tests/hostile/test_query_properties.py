@@ -171,11 +171,6 @@ def test_control_characters_in_sdmx_queries_are_a_400(client, path):
     assert b"control characters" in answer.content
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="data_views._components echoes componentID into SdmxError, whose as_xml cannot "
-    "write control characters (fix belongs in sdmx/errors.py, not owned here)",
-)
 def test_control_characters_in_component_id_are_a_400(client):
     answer = client.get(f"/rest/availableconstraint/DF_FLOWS/all/all/{CONTROL}")
     assert answer.status_code == 400

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -140,6 +141,24 @@ def install_error_handlers(api: NinjaAPI) -> None:
             f"La solicitud no se pudo atender: {exc.message}",
         )
         return api.create_response(request, body, status=exc.status_code)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        body = payload(
+            request,
+            "The request body is larger than this service accepts.",
+            "El cuerpo de la solicitud supera lo que este servicio acepta.",
+        )
+        return api.create_response(request, body, status=413)
+
+    @api.exception_handler(SuspiciousOperation)
+    def malformed(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        body = payload(
+            request,
+            "The request is malformed (too many fields, or a part that cannot be read).",
+            "La solicitud está mal formada (demasiados campos, o una parte que no se puede leer).",
+        )
+        return api.create_response(request, body, status=400)
 
     @api.exception_handler(Exception)
     def fault(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -33,8 +33,6 @@ from primi.workflow import intake
 from primi.workflow.models import Upload
 from primi.workflow.tasks import process_upload
 
-# Room for the multipart envelope around the file when judging Content-Length.
-ENVELOPE_BYTES = 64 * 1024
 TRUE_WORDS = {"1", "true", "yes", "on", "si", "sí"}
 
 
@@ -134,9 +132,6 @@ def _state(request: HttpRequest, upload: Upload) -> dict:
 def submit(request: HttpRequest, response: HttpResponse) -> Status:
     """Take a file (multipart field `file`; `check_only` true to change nothing) for checking."""
     token: ApiToken = request.auth
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if declared > settings.PRIMI_UPLOAD_MAX_BYTES + ENVELOPE_BYTES:
-        raise _too_large(declared)
     sent = request.FILES.get("file")
     if sent is None:
         raise ApiError(

@@ -7,6 +7,8 @@ it is given in English and, where a client asks for it, Spanish.
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpResponse
 from lxml import etree
 
@@ -14,6 +16,8 @@ MES = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
 COM = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CONTENT_TYPE = "application/xml; charset=utf-8"
+# Characters XML 1.0 cannot hold: a message that echoes a hostile query shows them as U+FFFD.
+NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class SdmxError(Exception):
@@ -29,7 +33,9 @@ class SdmxError(Exception):
         root = etree.Element(f"{{{MES}}}Error", nsmap={"mes": MES, "com": COM})
         message = etree.SubElement(root, f"{{{MES}}}ErrorMessage", code=str(self.status))
         for lang, text in (("en", self.message_en), ("es", self.message_es)):
-            etree.SubElement(message, f"{{{COM}}}Text", {XML_LANG: lang}).text = text
+            etree.SubElement(message, f"{{{COM}}}Text", {XML_LANG: lang}).text = NOT_XML_TEXT.sub(
+                "\ufffd", text
+            )
         return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
     def response(self) -> HttpResponse:

@@ -27,7 +27,9 @@ MACHINE_PREFIXES = ("/rest/", "/api/")
 VARY = ("Accept", "Accept-Encoding", "Accept-Language")
 READ_METHODS = "GET, HEAD, OPTIONS"
 CORS_REQUEST_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since, Cache-Control"
-CORS_EXPOSED_HEADERS = "ETag, Last-Modified, Content-Language, Content-Disposition, Vary"
+CORS_EXPOSED_HEADERS = (
+    "ETag, Last-Modified, Content-Language, Content-Disposition, Vary, Retry-After"
+)
 PREFLIGHT_MAX_AGE = str(24 * 3600)
 CACHE_CONTROL = "public, no-cache"  # any cache may keep it, but must revalidate (ETag) first
 
