@@ -122,7 +122,8 @@ def free_port() -> int:
 
 
 def prepare(home: Path, env: dict[str, str]) -> None:
-    """The demo published, the rate limits' table, and the static files collected."""
+    """The demo published (its migrations make the rate limits' table), the static files
+    collected."""
     primi = Path(sys.executable).with_name("primi")
     started = time.perf_counter()
     with open(home / "demo.log", "wb") as log:
@@ -133,7 +134,6 @@ def prepare(home: Path, env: dict[str, str]) -> None:
     print(f"demo published in {time.perf_counter() - started:.0f} s")
     production = env | {"DJANGO_SETTINGS_MODULE": "primi.production_settings"}
     django = [sys.executable, "-m", "django"]
-    subprocess.run(django + ["createcachetable"], check=True, env=production)
     started = time.perf_counter()
     subprocess.run(django + ["collectstatic", "--noinput", "-v", "0"], check=True, env=production)
     print(

@@ -143,16 +143,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = PRIMI_HOME / "static"
 NODE_MODULES = Path(os.environ.get("PRIMI_NODE_MODULES", REPO_DIR / "node_modules"))
+# The npm packages' folders served under /static/vendor/<name>/.
+VENDOR_FOLDERS = [
+    ("vega", "vega/build"),
+    ("vega-lite", "vega-lite/build"),
+    ("vega-embed", "vega-embed/build"),
+    ("world-atlas", "world-atlas"),
+    ("htmx", "htmx.org/dist"),
+    ("swagger-ui", "swagger-ui-dist"),
+]
 STATICFILES_DIRS = [
     (f"vendor/{name}", NODE_MODULES / path)
-    for name, path in [
-        ("vega", "vega/build"),
-        ("vega-lite", "vega-lite/build"),
-        ("vega-embed", "vega-embed/build"),
-        ("world-atlas", "world-atlas"),
-        ("htmx", "htmx.org/dist"),
-        ("swagger-ui", "swagger-ui-dist"),
-    ]
+    for name, path in VENDOR_FOLDERS
     if (NODE_MODULES / path).is_dir()
 ]
 STORAGES = {

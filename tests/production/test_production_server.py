@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -77,17 +78,7 @@ def home(tmp_path_factory) -> Path:
     for name in VENDOR_FILES:
         (modules / name).parent.mkdir(parents=True, exist_ok=True)
         (modules / name).write_text("/* stand-in */\n")
-    dirs = [
-        (f"vendor/{prefix}", modules / folder)
-        for prefix, folder in [
-            ("vega", "vega/build"),
-            ("vega-lite", "vega-lite/build"),
-            ("vega-embed", "vega-embed/build"),
-            ("world-atlas", "world-atlas"),
-            ("htmx", "htmx.org/dist"),
-            ("swagger-ui", "swagger-ui-dist"),
-        ]
-    ]
+    dirs = [(f"vendor/{prefix}", modules / folder) for prefix, folder in settings.VENDOR_FOLDERS]
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
