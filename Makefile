@@ -18,7 +18,7 @@ BIN := $(VENV)/bin
 PRIMI_HOME ?= var
 PORT ?= 8000
 PYTEST_ARGS ?=
-LINT_PATHS := $(wildcard src tests benchmarks)
+LINT_PATHS := $(wildcard src tests benchmarks fuzz)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 PY_STAMP := $(VENV)/.installed
