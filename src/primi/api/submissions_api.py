@@ -27,6 +27,7 @@ from ninja.security import HttpBearer
 from primi.api.errors import ApiError, not_found, payload
 from primi.api.languages import chosen_language
 from primi.audit import trail
+from primi.operations.body_limit import readable_size
 from primi.tokens import credentials
 from primi.tokens.models import ApiToken
 from primi.workflow import intake
@@ -88,8 +89,8 @@ def _too_large(size: int) -> ApiError:
     limit = settings.PRIMI_UPLOAD_MAX_BYTES
     return ApiError(
         413,
-        f"The file is {size} bytes; the limit is {limit}.",
-        f"El archivo tiene {size} bytes; el límite es {limit}.",
+        f"The file is {readable_size(size, 'en')}; the limit is {readable_size(limit, 'en')}.",
+        f"El archivo tiene {readable_size(size, 'es')}; el límite es {readable_size(limit, 'es')}.",
     )
 
 

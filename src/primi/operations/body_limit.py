@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 
 # Room for the multipart envelope (boundaries, the other fields) around the largest file.
@@ -30,11 +31,20 @@ def body_limit() -> int:
     return settings.PRIMI_UPLOAD_MAX_BYTES + ENVELOPE_BYTES
 
 
-def _messages(size: int) -> tuple[str, str]:
+def readable_size(n: int, lang: str) -> str:
+    """A size as people read it, in `lang`'s number format ("10,0 GB", "200.0 MB")."""
+    with translation.override(lang):
+        return str(filesizeformat(n)).replace("\xa0", " ")
+
+
+def size_messages(size: int) -> tuple[str, str]:
+    """Why a file or body of `size` bytes is refused, in English and Spanish."""
     limit = settings.PRIMI_UPLOAD_MAX_BYTES
     return (
-        f"The request is {size} bytes; files of at most {limit} bytes are accepted.",
-        f"La solicitud tiene {size} bytes; se aceptan archivos de hasta {limit} bytes.",
+        f"The request is {readable_size(size, 'en')}; files of at most "
+        f"{readable_size(limit, 'en')} are accepted.",
+        f"La solicitud tiene {readable_size(size, 'es')}; se aceptan archivos de hasta "
+        f"{readable_size(limit, 'es')}.",
     )
 
 
@@ -46,7 +56,7 @@ class BodyLimitMiddleware:
         size = declared_length(request)
         if size <= body_limit():
             return self.get_response(request)
-        english, spanish = _messages(size)
+        english, spanish = size_messages(size)
         lang = translation.get_language_from_path(request.path_info)
         if lang is None:  # machine interfaces: /api (JSON), /rest and the rest (text)
             lang = translation.get_language_from_request(request, check_path=False)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from primi.standard.catalogue import load_standard
@@ -30,8 +31,11 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.PRIMI_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is %(size)s bytes; the limit is %(limit)s."),
-                params={"size": upload.size, "limit": settings.PRIMI_UPLOAD_MAX_BYTES},
+                _("The file is %(size)s; the limit is %(limit)s."),
+                params={
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.PRIMI_UPLOAD_MAX_BYTES),
+                },
             )
         return upload
 
