@@ -216,18 +216,30 @@ LOGGING = logging_config(os.environ)
 # Rate limits (primi.operations.rate_limits)
 # "N/SECONDS" per client: under /rest/ and /api/ per API token (else per address), and sign-in
 # POSTs per address; empty or 0 turns a limit off. Counts are kept in the cache
-# PRIMI_RATE_LIMIT_CACHE, a database table shared by every process: `createcachetable` creates it
-# (Django's test runner does so itself).
+# PRIMI_RATE_LIMIT_CACHE: on PostgreSQL a database table (`migrate` makes it) shared by every
+# process on every machine. On SQLite, the one-machine demo, each process's memory: a table there
+# would make every API request a write, waiting behind a load's transaction for SQLite's one
+# writer (up to its 20 s timeout), and Django's file cache lists its whole folder on every write
+# (0.5 ms a request after 100 requests, 1.4 ms after 2,000, measured). With several gunicorn
+# processes on SQLite the limit holds per process.
 PRIMI_RATE_LIMIT_MACHINE = os.environ.get("PRIMI_RATE_LIMIT_MACHINE", "1200/60")
 PRIMI_RATE_LIMIT_LOGIN = os.environ.get("PRIMI_RATE_LIMIT_LOGIN", "60/300")
 PRIMI_RATE_LIMIT_CACHE = "rate_limits"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    PRIMI_RATE_LIMIT_CACHE: {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "primi_rate_limits",
-        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
-    },
+    PRIMI_RATE_LIMIT_CACHE: (
+        {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "primi_rate_limits",
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+        }
+        if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "primi-rate-limits",
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+        }
+    ),
 }
 # Sign-in lockouts (django-axes) see the same client address as the limits: behind the trusted
 # proxy, the address the proxy saw, not one the client wrote into X-Forwarded-For.

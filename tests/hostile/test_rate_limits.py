@@ -3,7 +3,7 @@ Retry-After and is served again once it has waited, clients are counted apart, s
 are limited per address, and nobody can lock a user out from another address.
 
 The limiter's clock is replaced by one the test moves, so windows pass without sleeping; the
-counts live in the database cache table, as in production.
+counts live in the shared cache of production (a table on PostgreSQL, files on SQLite).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.test import Client
 from region_people import PASSWORD
 
@@ -38,7 +39,10 @@ class FakeClock:
 
 
 @pytest.fixture
-def clock(monkeypatch) -> FakeClock:
+def clock(monkeypatch, settings) -> FakeClock:
+    """The fake clock, and no counts left by an earlier test (on SQLite they are files in
+    PRIMI_HOME, which outlive the database's flush)."""
+    caches[settings.PRIMI_RATE_LIMIT_CACHE].clear()
     fake = FakeClock()
     monkeypatch.setattr(rate_limits, "clock", fake)
     return fake
