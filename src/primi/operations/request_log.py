@@ -23,6 +23,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import empty
 
+from primi.operations.rate_limits import client_address
+
 logger = logging.getLogger("primi.request")
 
 HEADER = "X-Request-ID"
@@ -57,16 +59,6 @@ def request_id(request: HttpRequest) -> str:
     if given and SANE_ID.fullmatch(given):
         return given
     return os.urandom(16).hex()
-
-
-def client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or behind a trusted proxy the last address of X-Forwarded-For: the one the
-    proxy saw (earlier ones are whatever the client sent); the rate limits count the same."""
-    if getattr(settings, "PRIMI_TRUSTED_PROXY", False):
-        last = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
-        if last:
-            return last[:100]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def loggable_path(request: HttpRequest) -> str:
@@ -138,7 +130,7 @@ class RequestLogMiddleware:
         path = loggable_path(request)
         size = response_bytes(response)
         user = user_label(request)
-        client = client_address(request)
+        client = client_address(request) or ""
         duration_ms = round(seconds * 1000, 2)
         logger.info(
             "%s %s %s %.2fms %sB user=%s client=%s",

@@ -27,7 +27,6 @@ from django_tasks_db.utils import exclusive_transaction
 
 from primi.operations.models import Worker
 from primi.operations.recovery import (
-    live_workers,
     process_started,
     recover_abandoned,
     requeue_own,
@@ -37,8 +36,6 @@ from primi.operations.recovery import (
 logger = logging.getLogger("primi.worker")
 
 LOST_DATABASE = (OperationalError, InterfaceError)
-
-__all__ = ["run_worker", "live_workers"]
 
 
 def _close_connections() -> None:

@@ -17,7 +17,7 @@ from typing import ClassVar
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
-from primi.sdmx.errors import SdmxError, not_found
+from primi.sdmx.errors import NOT_XML_TEXT, SdmxError, not_found
 from primi.standard.artefacts import DATA_STRUCTURE, DATAFLOW
 from primi.standard.catalogue import load_standard
 from primi.standard.frame import AGENCY, DIMENSIONS, TIME_DIMENSION
@@ -34,9 +34,6 @@ _ID = re.compile(r"^[A-Za-z0-9_@$\-]+$")
 _AGENCY = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*$")
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+){0,2}$")
 _CODE = re.compile(r"^[A-Za-z0-9_@$\-]*$")
-# What XML 1.0 cannot hold (controls, NUL, U+FFFE/FFFF, lone surrogates): an error message echoes
-# the query it refuses, and an SDMX-ML error message could not carry these.
-NOT_XML_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def bad_request(message_en: str, message_es: str) -> SdmxError:
@@ -45,7 +42,8 @@ def bad_request(message_en: str, message_es: str) -> SdmxError:
 
 def refuse_unprintable(*texts: str | None, params: Mapping[str, str] | None = None) -> None:
     """A 400 that echoes nothing for a query whose path or parameters hold control characters."""
-    pieces = [*texts, *(params or {}), *((params or {}).get(k) for k in params or {})]
+    params = params or {}
+    pieces = [*texts, *params.keys(), *params.values()]
     if any(text and NOT_XML_TEXT.search(text) for text in pieces):
         raise bad_request(
             "the query holds control characters (such as NUL), which no SDMX id or parameter has",

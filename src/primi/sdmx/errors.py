@@ -16,8 +16,9 @@ MES = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
 COM = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CONTENT_TYPE = "application/xml; charset=utf-8"
-# Characters XML 1.0 cannot hold: a message that echoes a hostile query shows them as U+FFFD.
-NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# What XML 1.0 cannot hold (controls, NUL, U+FFFE/FFFF, lone surrogates): a message that echoes
+# a hostile query shows them as U+FFFD.
+NOT_XML_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class SdmxError(Exception):

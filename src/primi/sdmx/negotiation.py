@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from primi.sdmx.data_query import NOT_XML_TEXT
 from primi.sdmx.errors import SdmxError
 from primi.sdmx.views_base import HEADER_ECHO, requested_languages
 
@@ -239,7 +238,7 @@ def _parameters(text: str) -> dict[str, str]:
 def _not_acceptable(asked: str, offers: Sequence[Offer]) -> SdmxError:
     names = "; ".join(o.accept_form for o in offers)
     types = ", ".join(o.versioned_type for o in offers)
-    asked = NOT_XML_TEXT.sub("?", asked[:HEADER_ECHO])
+    asked = asked[:HEADER_ECHO]
     return SdmxError(
         406,
         f"Not acceptable: {asked}. This resource is served as: {names} (Content-Type {types}).",
