@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ON_POSTGRES, flows_file, new_database, set_up_site, wait_for
+from crash_site import ON_POSTGRES, flows_file, new_database, set_up_site, wait_for
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="restarts a PostgreSQL server")
 

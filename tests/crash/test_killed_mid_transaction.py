@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from conftest import ON_POSTGRES, flows_file, kill, wait_for
+from crash_site import ON_POSTGRES, flows_file, kill, wait_for
 
 pytestmark = pytest.mark.skipif(
     not ON_POSTGRES, reason="PostgreSQL: the test stops the worker mid-transaction with a lock"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import flows_file, kill, wait_for
+from crash_site import flows_file, kill, wait_for
 
 SUBMISSIONS_OF = "SELECT id, row_count FROM store_submission WHERE file_name = %s"
 OBSERVATIONS_OF = (
