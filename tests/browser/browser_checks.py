@@ -61,3 +61,22 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical"
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+def width_after_resize(page: Page) -> int:
+    """The page's scroll width once its charts have redrawn for a new viewport size.
+
+    Vega hears of a resize through a ResizeObserver, then redraws asynchronously: measured at
+    once, a page can still hold the charts drawn for the previous width (CI saw 1034 px on a
+    390 px phone). Two frames let the observers fire; then every view's pending run is awaited.
+    """
+    page.evaluate(
+        """async () => {
+             const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+             await frame();
+             await frame();
+             await Promise.all(Object.values(window.primiCharts || {}).map((v) => v.runAsync()));
+             await frame();
+           }"""
+    )
+    return page.evaluate("document.documentElement.scrollWidth")

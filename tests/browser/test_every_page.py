@@ -9,7 +9,7 @@ screenshot of each is saved in test-results/ for a person to look at.
 from pathlib import Path
 
 import pytest
-from browser_checks import Watch, axe_violations
+from browser_checks import Watch, axe_violations, width_after_resize
 from playwright.sync_api import Page
 
 from primi.store.models import Series
@@ -74,7 +74,7 @@ def test_every_page_type(
         page.screenshot(path=results_dir / f"every-{name}-{language}.png", full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
         _ready(page)
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = width_after_resize(page)
         assert width <= 390, f"{name} scrolls sideways on a phone ({width} px)"
         page.emulate_media(media="print")
         assert not page.locator(".site-nav").is_visible(), f"{name}: the menu is printed"
