@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,12 +102,18 @@ def verdict_sentences(
     return sentences
 
 
+def compared_indicator(indicator: Indicator) -> str:
+    """Whose declarations say how comparable `indicator` is: a rate derived from one count
+    (returns per 100,000) is as comparable as that count."""
+    return indicator.derived_from[0] if len(indicator.derived_from) == 1 else indicator.id
+
+
 def chart_note(indicator: Indicator, countries: tuple[str, ...], lang: str,
                published: dict[str, frozenset[str]] | None = None) -> str:  # fmt: skip
     """What a chart of `indicator` across `countries` must say on itself when their figures are
     not like for like (events against persons, different definitions); empty when they are."""
     comp = load_comparability()
-    verdict = comp.compare(indicator.id, countries, published or {})
+    verdict = comp.compare(compared_indicator(indicator), countries, published or {})
     if verdict.like_for_like or len(countries) < 2:
         return ""
     if BASIS in verdict.aspects:
@@ -113,6 +122,12 @@ def chart_note(indicator: Indicator, countries: tuple[str, ...], lang: str,
     else:
         lead = _("Not like for like: countries define or cover this figure differently.")
     return " ".join([lead, *verdict_sentences(comp, verdict, lang)])
+
+
+def comparability_url(request: HttpRequest, indicator: Indicator) -> str:
+    """The comparability page of `indicator`, absolute: charts print it on themselves."""
+    query = urlencode({"indicator": compared_indicator(indicator)})
+    return request.build_absolute_uri(reverse("portal:comparability") + "?" + query)
 
 
 @dataclass(frozen=True)

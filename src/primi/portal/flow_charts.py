@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from primi.portal.charts import Chart
-from primi.portal.comparison_charts import country_name, flow_map, flow_matrix
+from primi.portal.comparability_matrix import chart_note
+from primi.portal.comparison_charts import (
+    country_name,
+    flow_map,
+    flow_matrix,
+    with_comparability_note,
+)
 from primi.portal.data_links import data_links
 from primi.portal.flow_figures import OUTBOUND, Flows
 from primi.portal.formatting import number
@@ -20,10 +26,13 @@ class FlowCharts:
     matrix: Chart
     direction: str
     unknown: str
+    note: str = ""
+    """Why the reporting countries' flows are not like for like (empty when they are)."""
 
 
-def flow_charts(found: Flows, lang: str) -> FlowCharts:
-    """Map and matrix of the year's flows, with their downloads and notes, in `lang`."""
+def flow_charts(found: Flows, lang: str, matrix_url: str = "") -> FlowCharts:
+    """Map and matrix of the year's flows, with their downloads and notes, in `lang`; when the
+    reporting countries' flows are not like for like, both charts say so, with `matrix_url`."""
     indicator = found.indicator
     name = indicator.names.get(lang) or indicator.names["en"]
     unit = load_standard().codelist("CL_UNIT_MEASURE").get(indicator.unit)
@@ -70,4 +79,11 @@ def flow_charts(found: Flows, lang: str) -> FlowCharts:
         downloads=links,
         note=_("Each row is a country of origin and each column a country of destination."),
     )  # fmt: skip
-    return FlowCharts(map_chart, matrix, direction, unknown)
+    note = chart_note(indicator, found.reporters(), lang, found.bases())
+    return FlowCharts(
+        with_comparability_note(map_chart, note, matrix_url),
+        with_comparability_note(matrix, note, matrix_url),
+        direction,
+        unknown,
+        note,
+    )

@@ -67,6 +67,14 @@ class Flows:
     def reporters(self) -> tuple[str, ...]:
         return tuple(sorted({f.reporter for f in self.flows}))
 
+    def bases(self) -> dict[str, frozenset[str]]:
+        """The COUNTING_BASIS each reporter's flows carry."""
+        found: dict[str, set[str]] = {}
+        for f in self.flows:
+            if f.counting_basis:
+                found.setdefault(f.reporter, set()).add(f.counting_basis)
+        return {reporter: frozenset(b) for reporter, b in found.items()}
+
 
 def _pairs(
     indicator: Indicator, reporters: tuple[str, ...]

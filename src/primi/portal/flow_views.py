@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from primi.portal.comparability_matrix import comparability_url
 from primi.portal.flow_charts import flow_charts
 from primi.portal.flow_figures import flow_indicators, indicator_flows
 
@@ -38,13 +39,15 @@ def flows(request: HttpRequest) -> HttpResponse:
             _("There are no flows for %(year)s; showing the latest year.") % {"year": period}
         )
         status = status if status != 200 else 404
+    matrix_url = comparability_url(request, indicator)
     context = {
         "choices": [(i.id, i.names.get(lang) or i.names["en"]) for i in choices],
         "indicator": indicator,
         "name": indicator.names.get(lang) or indicator.names["en"],
         "definition": indicator.glossary.get(lang) or indicator.glossary.get("en", ""),
         "found": found,
-        "charts": flow_charts(found, lang) if found.flows else None,
+        "charts": flow_charts(found, lang, matrix_url) if found.flows else None,
+        "matrix_url": matrix_url,
         "errors": errors,
         "has_charts": bool(found.flows),
     }

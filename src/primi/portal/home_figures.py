@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from primi.api.languages import in_language
 from primi.portal.charts import Chart
-from primi.portal.comparison_charts import choropleth
+from primi.portal.comparability_matrix import chart_note
+from primi.portal.comparison_charts import choropleth, with_comparability_note
 from primi.portal.data_links import data_links
 from primi.portal.formatting import compact
 from primi.standard.catalogue import load_standard, region_countries
@@ -63,8 +64,9 @@ def regional_figures(lang: str) -> list[RegionalFigure]:
     return out
 
 
-def regional_map(lang: str) -> Chart | None:
-    """The home page's map: MAP_INDICATOR's latest year in each country; None before any data."""
+def regional_map(lang: str, matrix_url: str = "") -> Chart | None:
+    """The home page's map: MAP_INDICATOR's latest year in each country; None before any data.
+    When the countries' figures are not like for like, the map says so, with `matrix_url`."""
     indicator = load_standard().indicator(MAP_INDICATOR)
     countries = region_countries()
     found = compare_countries(indicator, countries)
@@ -73,7 +75,7 @@ def regional_map(lang: str) -> Chart | None:
     figures = {c: (found.figures[c].value if c in found.figures else None) for c in countries}
     name = in_language(indicator.names, lang)
     key = f"A..{MAP_INDICATOR}...."
-    return choropleth(
+    chart = choropleth(
         "home-map",
         f"{name}, {found.period}",
         _("Map of %(indicator)s in %(period)s by country; countries without data are grey.")
@@ -84,3 +86,6 @@ def regional_map(lang: str) -> Chart | None:
         decimals=1,
         downloads=data_links(indicator.dataflow, key, found.period, found.period),
     )
+    bases = {c: frozenset({f.counting_basis}) for c, f in found.figures.items() if f.counting_basis}
+    note = chart_note(indicator, tuple(sorted(found.figures)), lang, bases)
+    return with_comparability_note(chart, note, matrix_url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from primi.portal.comparability_matrix import comparability_url
 from primi.portal.comparison_charts import country_name
 from primi.portal.data_links import query_string
 from primi.portal.indicator_charts import indicator_charts, value_title
@@ -96,9 +96,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = std.codelist("CL_UNIT_MEASURE").get(indicator.unit)
     basis = std.codelist("CL_COUNTING_BASIS").get(indicator.counting_basis or "")
     bases = std.codelist("CL_COUNTING_BASIS")
-    matrix_url = request.build_absolute_uri(
-        reverse("portal:comparability") + "?" + urlencode({"indicator": indicator.id})
-    )
+    matrix_url = comparability_url(request, indicator)
     mixed = [
         {"basis": (bases.get(b).names.get(lang) if bases.get(b) else b),
          "countries": ", ".join(country_name(c, lang) for c in areas)}

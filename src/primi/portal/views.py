@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from primi.portal.comparability_matrix import comparability_url
 from primi.portal.formatting import date, number
-from primi.portal.home_figures import regional_figures, regional_map
+from primi.portal.home_figures import MAP_INDICATOR, regional_figures, regional_map
 from primi.portal.release_labels import shown
 from primi.portal.releases import releases, value_changes
+from primi.standard.catalogue import load_standard
 from primi.store.summary import published_totals
 
 VISITS_COOKIE = "primi_visits"
@@ -91,7 +93,9 @@ def home(request: HttpRequest) -> HttpResponse:
             changes.append({"item": item, "new": number(counts.new, lang),
                             "revised": number(counts.revised, lang),
                             "unchanged": number(counts.unchanged, lang)})  # fmt: skip
-    the_map = regional_map(lang)
+    the_map = regional_map(
+        lang, comparability_url(request, load_standard().indicator(MAP_INDICATOR))
+    )
     context = {
         "key_figures": _key_figures(lang),
         "regional_figures": regional_figures(lang),
