@@ -143,19 +143,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = PRIMI_HOME / "static"
 NODE_MODULES = Path(os.environ.get("PRIMI_NODE_MODULES", REPO_DIR / "node_modules"))
-# The npm packages' folders served under /static/vendor/<name>/.
-VENDOR_FOLDERS = [
-    ("vega", "vega/build"),
-    ("vega-lite", "vega-lite/build"),
-    ("vega-embed", "vega-embed/build"),
-    ("world-atlas", "world-atlas"),
-    ("htmx", "htmx.org/dist"),
-    ("swagger-ui", "swagger-ui-dist"),
-]
-STATICFILES_DIRS = [
-    (f"vendor/{name}", NODE_MODULES / path)
-    for name, path in VENDOR_FOLDERS
-    if (NODE_MODULES / path).is_dir()
+# The npm files the pages load, served under /static/vendor/<name>/ (operations.vendor_finder),
+# with the source maps those files name on their last line.
+VENDOR_FILES = {
+    "vega": ("vega/build", ["vega.min.js"]),
+    "vega-lite": ("vega-lite/build", ["vega-lite.min.js", "vega-lite.min.js.map"]),
+    "vega-embed": ("vega-embed/build", ["vega-embed.min.js", "vega-embed.min.js.map"]),
+    "world-atlas": ("world-atlas", ["countries-50m.json"]),
+    "htmx": ("htmx.org/dist", ["htmx.min.js"]),
+    "swagger-ui": (
+        "swagger-ui-dist",
+        ["swagger-ui.css", "swagger-ui.css.map", "swagger-ui-bundle.js"],
+    ),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "primi.operations.vendor_finder.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -29,15 +29,6 @@ from django_tasks_db.models import DBTaskResult
 from primi.portal.context_processors import CHART_SCRIPTS
 
 READY_SECONDS = 90
-VENDOR_FILES = [
-    "htmx.org/dist/htmx.min.js",
-    "swagger-ui-dist/swagger-ui.css",
-    "swagger-ui-dist/swagger-ui-bundle.js",
-    "vega/build/vega.min.js",
-    "vega-lite/build/vega-lite.min.js",
-    "vega-embed/build/vega-embed.min.js",
-    "world-atlas/countries-50m.json",
-]
 
 
 def _free_port() -> int:
@@ -75,15 +66,15 @@ def home(tmp_path_factory) -> Path:
     name a template asks for is there."""
     home = tmp_path_factory.mktemp("home")
     modules = home / "node_modules"
-    for name in VENDOR_FILES:
-        (modules / name).parent.mkdir(parents=True, exist_ok=True)
-        (modules / name).write_text("/* stand-in */\n")
-    dirs = [(f"vendor/{prefix}", modules / folder) for prefix, folder in settings.VENDOR_FOLDERS]
+    for folder, files in settings.VENDOR_FILES.values():
+        for name in files:
+            (modules / folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (modules / folder / name).write_text("/* stand-in */\n")
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
-    with override_settings(STORAGES=storages, STATIC_ROOT=home / "static", STATICFILES_DIRS=dirs):
+    with override_settings(STORAGES=storages, STATIC_ROOT=home / "static", NODE_MODULES=modules):
         call_command(
             "collectstatic",
             interactive=False,
