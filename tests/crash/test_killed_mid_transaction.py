@@ -1,4 +1,5 @@
-"""A worker killed inside the transaction of a scheduled release and of a level-4 run.
+"""A worker killed inside the transaction of a scheduled release and of a level-4 run, and a
+`primi quality run` command killed in the middle of its run.
 
 The test holds a lock on the table the task writes last, so the worker is stopped by PostgreSQL
 in the middle of its transaction, after its first writes (the submission published, the run
@@ -7,6 +8,9 @@ does the work once, on its own.
 """
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import psycopg
 import pytest
@@ -96,3 +100,27 @@ def test_a_worker_killed_mid_level4_run_leaves_no_finding_then_the_run_is_done(s
     checks = site.query(ARGS, ("primi.quality.tasks.check_accepted",))
     [(status, workers)] = [(s, w) for s, w, a in checks if a["args"] == [made["submission"]]]
     assert (status, workers) == ("SUCCESSFUL", ["first", "second"])
+
+
+def test_a_killed_quality_run_command_is_closed_by_the_next_run(site):
+    site.act("accept", "2023-07", "0.5")
+    runs = "SELECT state, error FROM quality_run WHERE trigger = 'command' ORDER BY id"
+    command = [sys.executable, "-m", "primi.cli", "quality", "run"]
+    holder = psycopg.connect(site.database_url)
+    holder.execute('LOCK TABLE "quality_discrepancy" IN EXCLUSIVE MODE')
+    first = subprocess.Popen(command, env=site.env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)  # fmt: skip
+    backend = wait_for(
+        lambda: _stopped_inserting_into(site, "quality_discrepancy"), "the command's run to wait"
+    )
+    kill(first)
+    holder.rollback()
+    holder.close()
+    wait_for(lambda: site.value(ALIVE, (backend,)) == 0, "the killed command's session to end")
+    assert site.query(runs) == [("running", "")]
+
+    second = subprocess.run(command, env=site.env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    [(first_state, first_error), (second_state, second_error)] = site.query(runs)
+    assert (first_state, first_error) == ("failed", "Interrupted: the process running it stopped.")
+    assert (second_state, second_error) == ("done", "")

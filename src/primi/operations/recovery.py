@@ -56,12 +56,20 @@ def process_started(pid: int) -> float | None:
         return None
 
 
+def process_gone(host: str, pid: int | None, started: float | None) -> bool:
+    """Whether the process (`pid` started at `started`) of this machine no longer runs; a pid
+    reused by a later process counts as gone. False for another machine: it cannot be seen."""
+    if host != this_host() or pid is None or started is None:
+        return False
+    now_started = process_started(pid)
+    return now_started is None or abs(now_started - started) >= 1.0
+
+
 def is_alive(worker: Worker, now: dt.datetime | None = None) -> bool:
     if worker.stopped_at is not None:
         return False
     if worker.host == this_host():
-        started = process_started(worker.pid)
-        return started is not None and abs(started - worker.process_started) < 1.0
+        return not process_gone(worker.host, worker.pid, worker.process_started)
     now = now or timezone.now()
     return now - worker.seen_at < dt.timedelta(seconds=settings.PRIMI_WORKER_STALE_SECONDS)
 

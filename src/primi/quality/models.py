@@ -79,6 +79,11 @@ class Run(models.Model):
     discrepancy_count = models.PositiveIntegerField(default=0)
     finding_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, default="")
+    host = models.CharField(max_length=255, blank=True, default="")
+    pid = models.IntegerField(null=True, blank=True)
+    process_started = models.FloatField(
+        null=True, blank=True, help_text="The process's start time, so a reused pid is not it."
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -10,6 +10,7 @@ never shown to the public, only to the countries in the finding and the stewards
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from primi.findings.keys import SeriesRange
 from primi.findings.threads import open_or_update
+from primi.operations.recovery import process_gone, process_started, this_host
 from primi.quality.level4 import Sides, compare, compare_route
 from primi.quality.messages import Gap, finding_message
 from primi.quality.models import Discrepancy, Run
@@ -44,6 +46,21 @@ def accepted_submissions() -> list[int]:
 def latest_full_run() -> Run | None:
     """The last finished run of every comparison (by command, all rules): the one to score."""
     return Run.objects.filter(state=Run.State.DONE, trigger="command", rules=[]).first()
+
+
+def close_orphaned_runs() -> int:
+    """Close as failed the runs left "running" by a process of this machine that is gone (a
+    `primi quality run` killed, a worker killed); how many. Runs of other machines are left to
+    their workers' recovery (`signals.task_interrupted`)."""
+    closed = 0
+    for run in Run.objects.filter(state=Run.State.RUNNING).exclude(pid=None):
+        if process_gone(run.host, run.pid, run.process_started):
+            closed += Run.objects.filter(pk=run.pk, state=Run.State.RUNNING).update(
+                state=Run.State.FAILED,
+                finished_at=timezone.now(),
+                error="Interrupted: the process running it stopped.",
+            )
+    return closed
 
 
 def _chosen(comparisons: Comparisons, rules: Iterable[str], indicators: Iterable[str]):
@@ -78,7 +95,16 @@ def run_level4(
     unknown = set(rules) - comparisons.rules()
     if unknown:
         raise ValueError(f"unknown level-4 rules: {', '.join(sorted(unknown))}")
-    run = Run.objects.create(trigger=trigger, rules=rules, submission_id=submission_id)
+    close_orphaned_runs()
+    pid = os.getpid()
+    run = Run.objects.create(
+        trigger=trigger,
+        rules=rules,
+        submission_id=submission_id,
+        host=this_host(),
+        pid=pid,
+        process_started=process_started(pid),
+    )
     std = load_standard()
     sides = Sides(also=tuple(accepted_submissions()))
     chosen = list(_chosen(comparisons, rules, indicators))
