@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import urllib.parse
 
 import pytest
@@ -29,6 +30,7 @@ from data_store import (
     store_history,
     store_values,
 )
+from lxml import etree
 
 from primi.sdmx.data_query import period_range
 from primi.standard.periods import period_bounds
@@ -48,6 +50,22 @@ def answer(client, url: str, **headers) -> bytes:
     response = client.get(url, **headers)
     assert response.status_code == 200, body_of(response)[:500]
     return body_of(response)
+
+
+def without_header(body: bytes) -> str:
+    """The answer without its message header, whose id and time (20261206T205312...) may hold
+    any digits: what is left is what the message says about the data."""
+    text = body.decode()
+    if text.startswith("{"):
+        message = json.loads(text)
+        message.pop("meta")
+        return json.dumps(message)
+    if text.lstrip().startswith("<"):
+        doc = etree.fromstring(body)
+        [header] = doc.findall("{*}Header")
+        doc.remove(header)
+        return etree.tostring(doc, encoding="unicode")
+    return text
 
 
 def values(client, url: str, **headers) -> dict:
@@ -275,9 +293,8 @@ def test_withheld_cells_come_without_value_with_their_flag(client, known):
         "application/json",
         "application/vnd.sdmx.structurespecificdata+xml",
     ):
-        assert (
-            "205" not in answer(client, f"/rest/data/DF_FLOWS/{key}", HTTP_ACCEPT=accept).decode()
-        )
+        body = answer(client, f"/rest/data/DF_FLOWS/{key}", HTTP_ACCEPT=accept)
+        assert "205" not in without_header(body), accept
 
 
 def test_a_cell_withheld_later_is_withheld_in_its_whole_history(client, known, tmp_path):
@@ -291,7 +308,7 @@ def test_a_cell_withheld_later_is_withheld_in_its_whole_history(client, known, t
         if str(o.key.values["TIME_PERIOD"].value) == "2023-05"
     ]
     assert len(revisions) == 2 and all(v is None or v != v for v in revisions)
-    assert "204" not in body.decode()
+    assert "204" not in without_header(body)
     assert store_history(ENTRY_USA, "2023-05") == [204.0, 204.0]  # kept in the store
 
 
