@@ -53,14 +53,33 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _stop_with_parent() -> None:
+    """Run in the worker's process before it starts: Linux sends it SIGTERM when `primi serve`
+    dies, even by SIGKILL, so no worker is left behind taking tasks."""
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _serve(port: int) -> None:
-    """The site, and beside it a django-tasks worker for the checks and loads of uploads."""
+    """The site, and beside it a django-tasks worker for the checks and loads of uploads.
+    SIGTERM (kill, systemd, docker stop) ends both, as Ctrl+C does."""
+    import signal
     import subprocess
 
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    worker = subprocess.Popen([sys.executable, "-m", "primi.cli", "worker", "--interval", "0.5"])
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "primi.cli", "worker", "--interval", "0.5"],
+        preexec_fn=_stop_with_parent,
+    )
     print(f"PRIMI: http://127.0.0.1:{port}/  (Ctrl+C: parar / stop)", flush=True)
     try:
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
