@@ -9,6 +9,7 @@ storage of production refuses a file that names one it cannot find).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,10 @@ class VendorFinder(BaseFinder):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         modules = Path(settings.NODE_MODULES)
-        self.storages: dict[str, FileSystemStorage] = {}
         self.files: dict[str, tuple[FileSystemStorage, str]] = {}
         for name, (folder, files) in settings.VENDOR_FILES.items():
             storage = FileSystemStorage(location=modules / folder)
             storage.prefix = f"{PREFIX}/{name}"
-            self.storages[name] = storage
             for file in files:
                 self.files[f"{storage.prefix}/{file}"] = (storage, file)
         super().__init__(*args, **kwargs)
@@ -56,7 +55,7 @@ class VendorFinder(BaseFinder):
         match = found[0].path(found[1])
         return [match] if find_all else match
 
-    def list(self, ignore_patterns: list[str] | None):
+    def list(self, ignore_patterns: list[str] | None) -> Iterator[tuple[str, FileSystemStorage]]:
         for storage, file in self.files.values():
             if storage.exists(file) and not utils.matches_patterns(file, ignore_patterns or ()):
                 yield file, storage
