@@ -230,19 +230,13 @@ PRIMI_RATE_LIMIT_LOGIN = os.environ.get("PRIMI_RATE_LIMIT_LOGIN", "60/300")
 PRIMI_RATE_LIMIT_CACHE = "rate_limits"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    PRIMI_RATE_LIMIT_CACHE: (
-        {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "primi_rate_limits",
-            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
-        }
-        if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "primi-rate-limits",
-            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
-        }
-    ),
+    PRIMI_RATE_LIMIT_CACHE: {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "primi_rate_limits",  # the table's name, on PostgreSQL
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+    },
 }
 # Sign-in lockouts (django-axes) see the same client address as the limits: behind the trusted
 # proxy, the address the proxy saw, not one the client wrote into X-Forwarded-For.

@@ -144,21 +144,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        body = payload(
-            request,
+        return refused(request, ApiError(
+            413,
             "The request body is larger than this service accepts.",
             "El cuerpo de la solicitud supera lo que este servicio acepta.",
-        )
-        return api.create_response(request, body, status=413)
+        ))  # fmt: skip
 
     @api.exception_handler(SuspiciousOperation)
     def malformed(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
-        body = payload(
-            request,
+        return refused(request, ApiError(
+            400,
             "The request is malformed (too many fields, or a part that cannot be read).",
             "La solicitud está mal formada (demasiados campos, o una parte que no se puede leer).",
-        )
-        return api.create_response(request, body, status=400)
+        ))  # fmt: skip
 
     @api.exception_handler(Exception)
     def fault(request: HttpRequest, exc: Exception) -> HttpResponse:
